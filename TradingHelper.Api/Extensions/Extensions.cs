@@ -1,0 +1,14 @@
+namespace TradingHelper.Api.Extensions;
+
+internal static class Extensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        // The Api reads instruments, candles and jobs from the database and talks to the Ingestor through Redis.
+        builder.AddTradingDatabase();
+        builder.AddTradingRedis();
+
+        // Every error leaves as RFC 7807 problem details.
+        builder.Services.AddProblemDetails();
+    }
+}

@@ -1,0 +1,11 @@
+namespace TradingHelper.Ingestor.Extensions;
+
+internal static class Extensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        // Ticks are written to the database; latest quotes and live fan-out go through Redis.
+        builder.AddTradingDatabase();
+        builder.AddTradingRedis();
+    }
+}
