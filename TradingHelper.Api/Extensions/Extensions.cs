@@ -1,3 +1,5 @@
+using TradingHelper.Core.Storage;
+
 namespace TradingHelper.Api.Extensions;
 
 internal static class Extensions
@@ -7,6 +9,7 @@ internal static class Extensions
         // The Api reads instruments, candles and jobs from the database and talks to the Ingestor through Redis.
         builder.AddTradingDatabase();
         builder.AddTradingRedis();
+        builder.Services.AddTradingStorage();
 
         // Every error leaves as RFC 7807 problem details.
         builder.Services.AddProblemDetails();

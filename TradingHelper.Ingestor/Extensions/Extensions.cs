@@ -1,3 +1,5 @@
+using TradingHelper.Core.Storage;
+
 namespace TradingHelper.Ingestor.Extensions;
 
 internal static class Extensions
@@ -7,5 +9,6 @@ internal static class Extensions
         // Ticks are written to the database; latest quotes and live fan-out go through Redis.
         builder.AddTradingDatabase();
         builder.AddTradingRedis();
+        builder.Services.AddTradingStorage();
     }
 }

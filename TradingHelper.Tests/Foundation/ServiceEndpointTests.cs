@@ -26,7 +26,9 @@ public sealed class ServiceEndpointTests(TestServers servers)
         using var metrics = await client.GetAsync("/metrics", ct);
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Equal("Healthy", await StatusOf(health, ct));
+        using var report = JsonDocument.Parse(await health.Content.ReadAsStringAsync(ct));
+        Assert.Equal("Healthy", report.RootElement.GetProperty("status").GetString());
+        Assert.Equal("postgres", report.RootElement.GetProperty("checks").GetProperty("storage").GetProperty("data").GetProperty("profile").GetString());
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
         Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
         Assert.Contains("# TYPE", await metrics.Content.ReadAsStringAsync(ct));
