@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace TradingHelper.Core.Commands;
+
+/// <summary>Sends commands to the Ingestor through a Redis stream, durable until a consumer acknowledges them.</summary>
+public sealed class CommandPublisher(IConnectionMultiplexer redis, IOptions<CommandStreamOptions> options, TimeProvider timeProvider)
+{
+    /// <summary>Appends a command and returns its stream id.</summary>
+    public async Task<string> PublishAsync<TPayload>(string kind, TPayload payload, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var settings = options.Value;
+        NameValueEntry[] fields =
+        [
+            new(CommandFields.Kind, kind),
+            new(CommandFields.Payload, JsonSerializer.Serialize(payload, CommandJson.Options)),
+            new(CommandFields.PublishedAt, timeProvider.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
+        ];
+        var id = await redis.GetDatabase().StreamAddAsync(
+            settings.StreamKey, fields, maxLength: settings.MaxLength, useApproximateMaxLength: true);
+        return id.ToString();
+    }
+}
