@@ -21,7 +21,7 @@ var timescale = builder.AddPostgres("timescaledb", password: pgPassword)
 var db = timescale.AddDatabase("tradingdb", "trading_data");
 
 #pragma warning disable ASPIRECERTIFICATES001 // Experimental in 13.5; the only switch for Redis's automatic TLS.
-// With a dev certificate present Redis would listen with TLS only, and the services speak plain TCP everywhere.
+// With a dev certificate present the connection string would point at a TLS port; the services speak plain TCP.
 var redis = builder.AddRedis("redis")
     .WithDataVolume("tradinghelper-redis")
     .WithoutHttpsCertificate();
