@@ -193,6 +193,7 @@ public sealed class FyersFeedDecoder
     private FyersFrameReader ReadData(ReadOnlySpan<byte> message)
     {
         DataFrames++;
+        // The u16 length is not trusted: the server is lax about it inbound, and the record walk checks more.
         var headerLength = NumberedHeaderLength;
         if (!TryWalk(message, NumberedHeaderLength, out var records))
         {

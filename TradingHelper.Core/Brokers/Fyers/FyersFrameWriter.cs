@@ -17,9 +17,6 @@ public static class FyersFrameWriter
     /// <summary>Topics one subscribe or unsubscribe frame may carry (NODE-HSM <c>MAX_SCRIPS</c>).</summary>
     public const int MaxTopicsPerFrame = 1500;
 
-    /// <summary>The source string sent in the authentication frame.</summary>
-    public const string DefaultSource = "TradingHelper";
-
     public const int HeartbeatLength = 3;
     public const int AcknowledgementLength = 11;
     public const int ModeLength = 19;
@@ -141,9 +138,23 @@ public static class FyersFrameWriter
     public static int WritePause(Span<byte> destination, int channel = DefaultChannel) =>
         WriteChannel(destination, FyersMessageType.Pause, channel);
 
+    /// <inheritdoc cref="WritePause(Span{byte}, int)"/>
+    public static int WritePause(IBufferWriter<byte> destination, int channel = DefaultChannel)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        return Advance(destination, WritePause(destination.GetSpan(ChannelLength), channel));
+    }
+
     /// <summary>Writes a resume of one channel.</summary>
     public static int WriteResume(Span<byte> destination, int channel = DefaultChannel) =>
         WriteChannel(destination, FyersMessageType.Resume, channel);
+
+    /// <inheritdoc cref="WriteResume(Span{byte}, int)"/>
+    public static int WriteResume(IBufferWriter<byte> destination, int channel = DefaultChannel)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        return Advance(destination, WriteResume(destination.GetSpan(ChannelLength), channel));
+    }
 
     /// <summary>The u64 channel bitmap: bit n for channel n, valid 1 to 63.</summary>
     public static ulong ChannelBitmap(int channel)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using CsvHelper;
 using TradingHelper.Core.Market;
@@ -72,9 +73,9 @@ public sealed class FyersSymbolMaster
         }
     }
 
-    private static bool TryReadRow(CsvReader row, out FyersInstrument instrument)
+    private static bool TryReadRow(CsvReader row, [NotNullWhen(true)] out FyersInstrument? instrument)
     {
-        instrument = null!;
+        instrument = null;
         var ticker = Text(row, TickerColumn);
         var fyToken = Text(row, FyTokenColumn);
         var colon = ticker?.IndexOf(':', StringComparison.Ordinal) ?? -1;

@@ -58,8 +58,10 @@ public class FyersFrameWriterTests
         FyersFrameWriter.WriteUnsubscribe(writer, ["sf|nse_cm|3045"]);
         FyersFrameWriter.WriteHeartbeat(writer);
         FyersFrameWriter.WriteAcknowledgement(writer, 10);
+        FyersFrameWriter.WritePause(writer);
+        FyersFrameWriter.WriteResume(writer);
 
-        Assert.Equal([.. Authentication, .. FullMode, .. SubscribeOne, .. Unsubscribe, .. Heartbeat, .. AckTen], writer.WrittenSpan.ToArray());
+        Assert.Equal([.. Authentication, .. FullMode, .. SubscribeOne, .. Unsubscribe, .. Heartbeat, .. AckTen, .. Pause, .. Resume], writer.WrittenSpan.ToArray());
     }
 
     [Fact]
