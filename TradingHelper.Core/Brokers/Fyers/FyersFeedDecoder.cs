@@ -263,7 +263,7 @@ public sealed class FyersFeedDecoder
     private static int SnapshotLength(ReadOnlySpan<byte> record)
     {
         var position = 3;
-        if (!SkipCounted(record, ref position, 1))
+        if (!SkipString(record, ref position))
         {
             return -1;
         }
@@ -280,7 +280,7 @@ public sealed class FyersFeedDecoder
         position++;
         for (var i = 0; i < 3; i++)
         {
-            if (!SkipCounted(record, ref position, 1))
+            if (!SkipString(record, ref position))
             {
                 return -1;
             }
@@ -288,13 +288,13 @@ public sealed class FyersFeedDecoder
         return position;
     }
 
-    private static bool SkipCounted(ReadOnlySpan<byte> record, ref int position, int itemLength)
+    private static bool SkipString(ReadOnlySpan<byte> record, ref int position)
     {
         if (position >= record.Length)
         {
             return false;
         }
-        position += 1 + (record[position] * itemLength);
+        position += 1 + record[position];
         return position <= record.Length;
     }
 
