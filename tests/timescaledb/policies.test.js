@@ -94,3 +94,12 @@ test('the policy jobs run: recent minutes materialise, old chunks compress, expi
   assert.equal(await chunkCount(), 2);
   assert.equal(Number(await scalar(db, `SELECT count(*) FROM tick_data`)), 2);
 });
+
+test('the relations and the candles() query path have the names the postgres profile has', async () => {
+  // Kept in step with SharedRelations in TradingHelper.Tests/Storage/MigrationTests.cs.
+  for (const name of ['instruments', 'tick_data', 'ingest_batches', 'broker_candles', 'subscriptions',
+    'backfill_jobs', 'backfill_job_items', 'feed_gaps', 'candles_1m']) {
+    assert.ok(await scalar(db, 'SELECT to_regclass($1)::text', [name]), `${name} is missing`);
+  }
+  assert.ok(await scalar(db, `SELECT to_regprocedure('candles(integer, timestamptz, timestamptz, text)')::text`));
+});
