@@ -8,6 +8,7 @@ namespace TradingHelper.Core.Storage;
 /// <summary>
 /// Postgres profile: keeps a daily <c>tick_data</c> partition ready for today and the days ahead, moves ticks
 /// stranded in the default partition into their day, and drops days past <see cref="StorageOptions.TickRetention"/>.
+/// Timescale profile: sets the retention policy to <see cref="StorageOptions.TickRetention"/> once at start.
 /// </summary>
 public sealed partial class PartitionMaintenance(
     NpgsqlDataSource dataSource,
@@ -24,6 +25,7 @@ public sealed partial class PartitionMaintenance(
         if (await storage.Ready.WaitAsync(stoppingToken) != StorageProfile.Postgres)
         {
             // TimescaleDB creates chunks on demand and its retention policy drops them.
+            await ApplyTimescaleRetentionAsync(stoppingToken);
             return;
         }
         using var timer = new PeriodicTimer(options.Value.MaintenanceInterval, time);
@@ -73,6 +75,30 @@ public sealed partial class PartitionMaintenance(
             await AdvisoryLock.ReleaseAsync(connection, MaintenanceLockKey);
         }
     }
+
+    private async Task ApplyTimescaleRetentionAsync(CancellationToken cancellationToken)
+    {
+        var retention = options.Value.TickRetention;
+        try
+        {
+            await using var command = dataSource.CreateCommand("SELECT set_tick_retention($1)");
+            command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = retention });
+            if (await command.ExecuteScalarAsync(cancellationToken) is true)
+            {
+                LogRetentionChanged(logger, retention);
+            }
+        }
+        catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogRetentionFailed(logger, retention, exception);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Raw ticks are now kept for {Retention}")]
+    private static partial void LogRetentionChanged(ILogger logger, TimeSpan retention);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Setting the tick retention policy to {Retention} failed; the previous policy stays")]
+    private static partial void LogRetentionFailed(ILogger logger, TimeSpan retention, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tick partition maintenance failed; retrying at the next interval")]
     private static partial void LogMaintenanceFailed(ILogger logger, Exception exception);

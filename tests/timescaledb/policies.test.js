@@ -103,3 +103,12 @@ test('the relations and the candles() query path have the names the postgres pro
   }
   assert.ok(await scalar(db, `SELECT to_regprocedure('candles(integer, timestamptz, timestamptz, text)')::text`));
 });
+
+test('Storage:TickRetention replaces the retention of raw ticks', async () => {
+  assert.equal(await scalar(db, `SELECT set_tick_retention('7 days')`), false);
+  assert.equal(await scalar(db, `SELECT set_tick_retention('10 days')`), true);
+  assert.equal(await seconds((await jobOf('policy_retention')).config.drop_after), 10 * 86400);
+  assert.equal(await scalar(db, `SELECT set_tick_retention('10 days')`), false);
+  assert.equal(await scalar(db, `SELECT set_tick_retention('7 days')`), true);
+  assert.equal(await seconds((await jobOf('policy_retention')).config.drop_after), 7 * 86400);
+});
