@@ -24,7 +24,7 @@ public static class StorageServiceCollectionExtensions
 
     /// <summary>
     /// For the one service that writes ticks (the Ingestor): in the postgres profile, keeps <c>candles_1m</c> current
-    /// and tick partitions ahead and within retention; in the timescale profile, only applies the tick retention policy.
+    /// and tick partitions ahead and within retention; in both, recomputes candles invalidated by late ticks.
     /// </summary>
     public static IServiceCollection AddTradingStorageUpkeep(this IServiceCollection services)
     {
