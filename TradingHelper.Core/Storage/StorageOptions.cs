@@ -17,4 +17,12 @@ public sealed class StorageOptions
     /// <summary>How long raw ticks are kept.</summary>
     [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00", ErrorMessage = "Storage:TickRetention must be between 1 day and 10 years.")]
     public TimeSpan TickRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Postgres profile: how many days of tick partitions exist ahead of today (IST).</summary>
+    [Range(1, 60, ErrorMessage = "Storage:PartitionsAhead must be between 1 and 60 days.")]
+    public int PartitionsAhead { get; set; } = 3;
+
+    /// <summary>Postgres profile: how often partitions are created ahead and dropped past retention.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00", ErrorMessage = "Storage:MaintenanceInterval must be between 1 minute and 1 day.")]
+    public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromHours(1);
 }

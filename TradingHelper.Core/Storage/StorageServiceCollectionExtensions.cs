@@ -1,9 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using TradingHelper.Core.Candles;
 
 namespace TradingHelper.Core.Storage;
 
-/// <summary>Registers the schema migrations and the storage health check.</summary>
+/// <summary>Registers the schema migrations, the storage health check, the candle query and the postgres-profile upkeep.</summary>
 public static class StorageServiceCollectionExtensions
 {
     public static IServiceCollection AddTradingStorage(this IServiceCollection services)
@@ -12,10 +13,27 @@ public static class StorageServiceCollectionExtensions
             .BindConfiguration(StorageOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StorageState>();
         services.AddSingleton<DatabaseMigrator>();
         services.AddHostedService<DatabaseMigrationService>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+        services.AddSingleton<CandleQuery>();
+        return services;
+    }
+
+    /// <summary>
+    /// For the one service that writes ticks (the Ingestor): in the postgres profile, keeps <c>candles_1m</c> current
+    /// and tick partitions ahead and within retention; in both, recomputes candles invalidated by late ticks.
+    /// </summary>
+    public static IServiceCollection AddTradingStorageUpkeep(this IServiceCollection services)
+    {
+        services.AddOptions<CandleOptions>()
+            .BindConfiguration(CandleOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddHostedService<PartitionMaintenance>();
+        services.AddHostedService<CandleRefresher>();
         return services;
     }
 }

@@ -10,5 +10,7 @@ internal static class Extensions
         builder.AddTradingDatabase();
         builder.AddTradingRedis();
         builder.Services.AddTradingStorage();
+        // Plain PostgreSQL has no continuous aggregates or chunk retention; the Ingestor does that work there.
+        builder.Services.AddTradingStorageUpkeep();
     }
 }

@@ -5,6 +5,13 @@ namespace TradingHelper.Tests.Storage;
 
 public sealed class MigrationTests(TestServers servers)
 {
+    // The names every query relies on in both profiles; tests/timescaledb checks the same list there.
+    private static readonly string[] SharedRelations =
+    [
+        "instruments", "tick_data", "ingest_batches", "broker_candles", "subscriptions",
+        "backfill_jobs", "backfill_job_items", "feed_gaps", "candles_1m",
+    ];
+
     [Fact]
     public async Task Migrations_build_the_schema_from_an_empty_database_and_rerun_as_no_ops()
     {
@@ -19,10 +26,11 @@ public sealed class MigrationTests(TestServers servers)
         Assert.Equal(first, second);
         Assert.Equal(DatabaseMigrator.ScriptsFor(StorageProfile.Postgres).Count, applied);
         Assert.Equal(applied, await database.ScalarAsync<long>("SELECT count(*) FROM schema_migrations"));
-        foreach (var table in new[] { "instruments", "tick_data", "ingest_batches" })
+        foreach (var table in SharedRelations)
         {
             Assert.NotNull(await database.ScalarAsync<string>($"SELECT to_regclass('{table}')::text"));
         }
+        Assert.NotNull(await database.ScalarAsync<string>("SELECT to_regprocedure('candles(integer, timestamptz, timestamptz, text)')::text"));
     }
 
     [Fact]

@@ -29,6 +29,9 @@ public sealed class StorageTestDatabase : IAsyncDisposable
         return database;
     }
 
+    /// <summary>Reaches a database someone else created and migrated, such as a hosted service under test.</summary>
+    public static StorageTestDatabase Connect(string connectionString) => new(connectionString);
+
     public DatabaseMigrator CreateMigrator(string profile = "auto") =>
         new(DataSource, Options.Create(new StorageOptions { Profile = profile }), NullLogger<DatabaseMigrator>.Instance);
 

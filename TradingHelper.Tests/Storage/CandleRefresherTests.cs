@@ -1,0 +1,138 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using TradingHelper.Core.Candles;
+using TradingHelper.Core.Storage;
+using TradingHelper.Tests.Candles;
+using TradingHelper.Tests.Infrastructure;
+using static TradingHelper.Tests.Candles.TickTape;
+
+namespace TradingHelper.Tests.Storage;
+
+public sealed class CandleRefresherTests(TestServers servers)
+{
+    private const int Future = 7;
+
+    [Fact]
+    public async Task Refreshing_again_changes_nothing_and_a_late_tick_updates_its_candle()
+    {
+        await using var database = await StorageTestDatabase.CreateAsync(servers, "refresh_idempotent");
+        var clock = new FakeTimeProvider(At("2026-01-05 09:18:30"));
+        var refresher = CreateRefresher(database, clock);
+        await database.TickAsync(Future, "2026-01-05 09:16:10", 100m, 10);
+        await database.TickAsync(Future, "2026-01-05 09:17:10", 101m, 20);
+        await database.TickAsync(Future, "2026-01-05 09:18:10", 102m, 30);
+
+        var first = await refresher.RefreshAsync(StorageProfile.Postgres, TestContext.Current.CancellationToken);
+        var snapshot = await CandleRowsAsync(database);
+        var second = await refresher.RefreshAsync(StorageProfile.Postgres, TestContext.Current.CancellationToken);
+        var afterSecond = await CandleRowsAsync(database);
+        await database.TickAsync(Future, "2026-01-05 09:17:40", 99m, 25);
+        clock.Advance(TimeSpan.FromSeconds(20));
+        var third = await refresher.RefreshAsync(StorageProfile.Postgres, TestContext.Current.CancellationToken);
+
+        Assert.Equal(3, first);
+        Assert.Equal(0, second);
+        Assert.Equal(3, snapshot.Count);
+        Assert.Equal(snapshot, afterSecond);
+        Assert.Equal(1, third);
+        Assert.Equal("2026-01-05 09:17|101|101|99|25", await CandleRowAsync(database, At("2026-01-05 09:17")));
+    }
+
+    [Fact]
+    public async Task Refresher_catches_up_the_minutes_it_missed_while_the_database_was_down()
+    {
+        await using var database = await StorageTestDatabase.CreateAsync(servers, "refresh_catch_up");
+        var clock = new FakeTimeProvider(At("2026-01-05 09:15:00"));
+        var refresher = CreateRefresher(database, clock);
+        await refresher.RefreshAsync(StorageProfile.Postgres, TestContext.Current.CancellationToken);
+        for (var minute = 0; minute < 150; minute += 10)
+        {
+            await database.TickAsync(Future, At("2026-01-05 09:15:30").AddMinutes(minute), 100m + minute, minute + 1);
+        }
+
+        // Two and a half hours later: longer than the lookback and than one catch-up step.
+        clock.Advance(TimeSpan.FromMinutes(150));
+        var changed = await refresher.RefreshAsync(StorageProfile.Postgres, TestContext.Current.CancellationToken);
+
+        Assert.Equal(15, changed);
+        Assert.Equal(15, await database.ScalarAsync<long>("SELECT count(*) FROM candles_1m"));
+        Assert.Equal(At("2026-01-05 11:46").UtcDateTime, await database.ScalarAsync<DateTime>("SELECT refreshed_to FROM refresh_watermarks WHERE name = 'candles_1m'"));
+    }
+
+    [Fact]
+    public async Task Late_ticks_the_writer_records_reach_their_candles()
+    {
+        await using var database = await StorageTestDatabase.CreateAsync(servers, "refresh_late");
+        var clock = new FakeTimeProvider(At("2026-01-05 11:00:00"));
+        var refresher = CreateRefresher(database, clock);
+        await database.TickAsync(Future, "2026-01-05 09:30:10", 100m, 10);
+        await database.RefreshAllCandlesAsync();
+        await refresher.RefreshAsync(StorageProfile.Postgres, TestContext.Current.CancellationToken);
+        // A spool replayed after an outage: ticks of 09:30-09:31, long behind the refresher's window.
+        await database.TickAsync(Future, "2026-01-05 09:30:50", 104m, 15);
+        await database.TickAsync(Future, "2026-01-05 09:31:20", 105m, 18);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        await refresher.RefreshAsync(StorageProfile.Postgres, TestContext.Current.CancellationToken);
+        var unnoticed = await CandleRowAsync(database, At("2026-01-05 09:30"));
+
+        await database.ExecuteAsync($"SELECT invalidate_candles('{At("2026-01-05 09:30:50"):O}', '{At("2026-01-05 09:31:20"):O}')");
+        var changed = await refresher.RefreshAsync(StorageProfile.Postgres, TestContext.Current.CancellationToken);
+
+        Assert.Equal("2026-01-05 09:30|100|100|100|10", unnoticed);
+        Assert.Equal(2, changed);
+        Assert.Equal("2026-01-05 09:30|100|104|100|15", await CandleRowAsync(database, At("2026-01-05 09:30")));
+        Assert.Equal("2026-01-05 09:31|105|105|105|18", await CandleRowAsync(database, At("2026-01-05 09:31")));
+        Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM candle_invalidations"));
+    }
+
+    [Fact]
+    public async Task Only_one_instance_refreshes_at_a_time()
+    {
+        await using var database = await StorageTestDatabase.CreateAsync(servers, "refresh_lock");
+        var clock = new FakeTimeProvider(At("2026-01-05 09:18:30"));
+        await database.TickAsync(Future, "2026-01-05 09:18:10", 102m, 30);
+        await using var holder = await database.DataSource.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        await using (var command = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(x'544843414E444C45'::bigint)", holder))
+        {
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        var whileHeld = await CreateRefresher(database, clock).RefreshAsync(StorageProfile.Postgres, TestContext.Current.CancellationToken);
+        await using (var command = new Npgsql.NpgsqlCommand("SELECT pg_advisory_unlock_all()", holder))
+        {
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+        var afterwards = await CreateRefresher(database, clock).RefreshAsync(StorageProfile.Postgres, TestContext.Current.CancellationToken);
+
+        Assert.Null(whileHeld);
+        Assert.Equal(1, afterwards);
+    }
+
+    private static CandleRefresher CreateRefresher(StorageTestDatabase database, TimeProvider clock) =>
+        new(database.DataSource, new StorageState(), Options.Create(new CandleOptions()), Options.Create(new StorageOptions()), clock, NullLogger<CandleRefresher>.Instance);
+
+    private static async Task<List<string>> CandleRowsAsync(StorageTestDatabase database)
+    {
+        var rows = new List<string>();
+        await using var command = database.DataSource.CreateCommand(
+            "SELECT concat_ws('|', instrument_id, bucket, open, high, low, close, day_volume, oi, tick_count, xmin) FROM candles_1m ORDER BY bucket");
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            rows.Add(reader.GetString(0));
+        }
+        return rows;
+    }
+
+    private static async Task<string?> CandleRowAsync(StorageTestDatabase database, DateTimeOffset bucket)
+    {
+        await using var command = database.DataSource.CreateCommand(
+            """
+            SELECT concat_ws('|', to_char(bucket AT TIME ZONE 'Asia/Kolkata', 'YYYY-MM-DD HH24:MI'), open, high, low, day_volume)
+            FROM candles_1m WHERE bucket = $1
+            """);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<DateTimeOffset> { TypedValue = bucket.ToUniversalTime() });
+        return await command.ExecuteScalarAsync(TestContext.Current.CancellationToken) as string;
+    }
+}
