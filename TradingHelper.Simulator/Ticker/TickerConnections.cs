@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using Microsoft.Extensions.Options;
+using TradingHelper.Simulator.Control;
+using TradingHelper.Simulator.Market;
+
+namespace TradingHelper.Simulator.Ticker;
+
+/// <summary>The open ticker sockets, so faults and statistics can reach every one of them.</summary>
+internal sealed class TickerConnections(
+    MarketSimulator market, FaultInjector faults, TickStatistics statistics, IOptions<SimulatorOptions> options, TimeProvider time,
+    ILogger<TickerConnection> logger)
+{
+    private readonly ConcurrentDictionary<int, TickerConnection> _open = new();
+    private int _lastId;
+
+    public ICollection<TickerConnection> Open => _open.Values;
+
+    public async Task ServeAsync(WebSocket socket, CancellationToken cancellationToken)
+    {
+        using var connection = new TickerConnection(Interlocked.Increment(ref _lastId), socket, market, faults, statistics, options.Value, time, logger);
+        _open[connection.Id] = connection;
+        logger.LogInformation("Ticker connection {ConnectionId} opened", connection.Id);
+        try
+        {
+            await connection.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _open.TryRemove(connection.Id, out _);
+            logger.LogInformation("Ticker connection {ConnectionId} closed after {Packets} packets", connection.Id, connection.PacketsSent);
+        }
+    }
+
+    public async Task<int> CloseAllAsync()
+    {
+        var connections = _open.Values.ToArray();
+        await Task.WhenAll(connections.Select(connection => connection.CloseAsync())).ConfigureAwait(false);
+        return connections.Length;
+    }
+
+    public int Inject(FaultKind kind, int frames)
+    {
+        var connections = _open.Values.ToArray();
+        foreach (var connection in connections)
+        {
+            connection.Inject(kind, frames);
+        }
+        return connections.Length;
+    }
+}
