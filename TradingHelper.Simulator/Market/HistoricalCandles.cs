@@ -59,7 +59,7 @@ internal sealed class HistoricalCandles(IOptions<SimulatorOptions> options)
         var close = PriceAt(instrument, m + 1);
         var high = Math.Max(open, close) + ((long)(Noise(instrument, m, 1) % 3) * tick);
         var low = Math.Max(tick, Math.Min(open, close) - ((long)(Noise(instrument, m, 2) % 3) * tick));
-        var volume = instrument.IsIndex ? 0 : (long)(Noise(instrument, m, 3) % 50 + 1) * instrument.LotSize;
+        var volume = instrument.IsIndex ? 0 : (long)(Noise(instrument, m, 3) % 50 + 1) * instrument.TradeUnit;
         var openInterest = instrument.HasOpenInterest
             ? (long)instrument.LotSize * (20_000 + (long)(10_000 * Math.Sin(m / 500.0)) + (long)(Noise(instrument, m, 4) % 100))
             : 0;

@@ -34,7 +34,7 @@ internal sealed class InstrumentState
         _random = new Random(HashCode.Combine(seed, instrument.InstrumentToken));
         var divisor = KiteInstrumentToken.PriceDivisorOf(instrument.InstrumentToken);
         _tick = (uint)(instrument.TickSize * divisor);
-        _lot = (uint)Math.Max(1, instrument.LotSize);
+        _lot = (uint)instrument.TradeUnit;
         _lastPrice = (uint)(instrument.BasePrice * divisor);
         _close = _lastPrice;
         _open = _high = _low = _lastPrice;

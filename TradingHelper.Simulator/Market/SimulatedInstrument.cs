@@ -21,4 +21,7 @@ internal sealed record SimulatedInstrument(
 
     /// <summary>Open interest exists only for derivatives.</summary>
     public bool HasOpenInterest => Expiry is not null;
+
+    /// <summary>The size trades come in: the contract lot for derivatives, a round lot for cash stocks.</summary>
+    public int TradeUnit => LotSize > 1 ? LotSize : 25;
 }

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace TradingHelper.Simulator.Rest;
@@ -5,8 +6,12 @@ namespace TradingHelper.Simulator.Rest;
 /// <summary>Kite's REST error envelope <c>{"status":"error","message":...,"error_type":...,"data":null}</c>, which its clients branch on.</summary>
 internal static class KiteErrors
 {
-    /// <summary>Kite's JSON is snake_case.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    /// <summary>Kite's JSON is snake_case, and its timestamps' "+0530" is written as is, not escaped.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static IResult Token(string message = "Incorrect `api_key` or `access_token`.") =>
         Error(StatusCodes.Status403Forbidden, "TokenException", message);
