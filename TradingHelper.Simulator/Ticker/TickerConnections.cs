@@ -9,7 +9,7 @@ namespace TradingHelper.Simulator.Ticker;
 /// <summary>The open ticker sockets, so faults and statistics can reach every one of them.</summary>
 internal sealed class TickerConnections(
     MarketSimulator market, FaultInjector faults, TickStatistics statistics, IOptions<SimulatorOptions> options, TimeProvider time,
-    ILogger<TickerConnection> logger)
+    IHostApplicationLifetime lifetime, ILogger<TickerConnection> logger)
 {
     private readonly ConcurrentDictionary<int, TickerConnection> _open = new();
     private int _lastId;
@@ -21,9 +21,11 @@ internal sealed class TickerConnections(
         using var connection = new TickerConnection(Interlocked.Increment(ref _lastId), socket, market, faults, statistics, options.Value, time, logger);
         _open[connection.Id] = connection;
         logger.LogInformation("Ticker connection {ConnectionId} opened", connection.Id);
+        // Sockets are long-lived requests; without this a host stop would wait out its whole shutdown timeout.
+        using var serving = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         try
         {
-            await connection.RunAsync(cancellationToken).ConfigureAwait(false);
+            await connection.RunAsync(serving.Token).ConfigureAwait(false);
         }
         finally
         {
