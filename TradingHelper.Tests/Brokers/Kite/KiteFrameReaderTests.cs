@@ -280,6 +280,31 @@ public sealed class KiteFrameReaderTests
         Assert.False(reader.TryReadNext(out _));
     }
 
+    [Fact]
+    public void Decoding_a_frame_of_full_packets_allocates_nothing()
+    {
+        var frame = Frame([.. Enumerable.Repeat(FullNfoOptionPacket, 100)]);
+        Assert.Equal(100, DecodeAll(frame));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var decoded = DecodeAll(frame);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(100, decoded);
+        Assert.Equal(0, allocated);
+    }
+
+    private static int DecodeAll(byte[] frame)
+    {
+        var reader = new KiteFrameReader(frame);
+        var count = 0;
+        while (reader.TryReadNext(out var tick))
+        {
+            count += tick.Asks[4].Orders > 0 ? 1 : 0;
+        }
+        return count;
+    }
+
     private static KiteTick Single(byte[] frame)
     {
         var reader = new KiteFrameReader(frame);
