@@ -45,7 +45,7 @@ internal static class ControlApi
 
         var reached = kind switch
         {
-            FaultKind.Close => await connections.CloseAllAsync().ConfigureAwait(false),
+            FaultKind.Close => await connections.CloseAllAsync(request.Abort ?? false).ConfigureAwait(false),
             FaultKind.Malformed or FaultKind.Truncated => connections.Inject(kind, count),
             _ => 0,
         };

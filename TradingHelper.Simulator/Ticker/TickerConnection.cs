@@ -149,6 +149,14 @@ internal sealed class TickerConnection : IDisposable
         _closing.CancelAfter(TimeSpan.FromSeconds(2));
     }
 
+    /// <summary>Drops the connection without a close handshake.</summary>
+    public void Abort()
+    {
+        _logger.LogInformation("Ticker connection {ConnectionId} aborted by a fault", Id);
+        _socket.Abort();
+        _closing.Cancel();
+    }
+
     public void Dispose()
     {
         _sendLock.Dispose();

@@ -34,9 +34,17 @@ internal sealed class TickerConnections(
         }
     }
 
-    public async Task<int> CloseAllAsync()
+    public async Task<int> CloseAllAsync(bool abort)
     {
         var connections = _open.Values.ToArray();
+        if (abort)
+        {
+            foreach (var connection in connections)
+            {
+                connection.Abort();
+            }
+            return connections.Length;
+        }
         await Task.WhenAll(connections.Select(connection => connection.CloseAsync())).ConfigureAwait(false);
         return connections.Length;
     }

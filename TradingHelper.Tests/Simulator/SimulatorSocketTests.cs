@@ -81,6 +81,25 @@ public sealed class SimulatorSocketTests
         Assert.Equal(HttpStatusCode.Forbidden, socket.HttpStatusCode);
     }
 
+    [Fact]
+    public async Task Abort_fault_drops_the_tcp_connection_without_a_close_frame()
+    {
+        await using var factory = new SimulatorFactory();
+        var baseAddress = factory.StartOnLoopback();
+        var ct = TestContext.Current.CancellationToken;
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(TickerUri(baseAddress, SimulatorFactory.AccessToken), ct);
+        await using var ticker = new TickerClient(socket);
+        Assert.NotNull(await ticker.FirstAsync(message => message.IsHeartbeat, TimeSpan.FromSeconds(5), ct));
+
+        var response = await SimulatorTickerTests.FaultAsync(factory, new { kind = "close", abort = true }, ct);
+        var after = await ticker.FirstAsync(_ => true, TimeSpan.FromSeconds(5), ct);
+
+        Assert.Equal(1, response.GetProperty("connections").GetInt32());
+        Assert.Null(after);
+        Assert.Equal(WebSocketState.Aborted, ticker.State);
+    }
+
     private static Uri TickerUri(Uri baseAddress, string accessToken) =>
         new($"ws://{baseAddress.Authority}/?api_key={SimulatorFactory.ApiKey}&access_token={accessToken}");
 }

@@ -118,6 +118,7 @@ public sealed class SimulatorTickerTests
         var ct = TestContext.Current.CancellationToken;
         await using var first = await factory.ConnectTickerAsync(ct);
         await using var second = await factory.ConnectTickerAsync(ct);
+        await ServingAsync(ct, first, second);
 
         var response = await FaultAsync(factory, new { kind = "close" }, ct);
 
@@ -162,6 +163,7 @@ public sealed class SimulatorTickerTests
         await using var factory = new SimulatorFactory();
         var ct = TestContext.Current.CancellationToken;
         await using var ticker = await factory.ConnectTickerAsync(ct);
+        await ServingAsync(ct, ticker);
 
         var response = await FaultAsync(factory, new { kind, count = 2 }, ct);
         var broken = new List<TickerMessage>();
@@ -235,6 +237,15 @@ public sealed class SimulatorTickerTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    /// <summary>The client side of a handshake can finish before the server registers the socket; a heartbeat proves it is served.</summary>
+    internal static async Task ServingAsync(CancellationToken ct, params TickerClient[] tickers)
+    {
+        foreach (var ticker in tickers)
+        {
+            Assert.NotNull(await ticker.FirstAsync(message => message.IsHeartbeat, Wait, ct));
+        }
     }
 
     internal static async Task<JsonElement> FaultAsync(SimulatorFactory factory, object fault, CancellationToken ct)

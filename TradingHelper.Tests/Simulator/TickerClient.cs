@@ -21,6 +21,8 @@ public sealed class TickerClient : IAsyncDisposable
         _reader = ReadAsync();
     }
 
+    public WebSocketState State => _socket.State;
+
     public Task SendAsync(string text, CancellationToken cancellationToken) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cancellationToken);
 
@@ -64,14 +66,14 @@ public sealed class TickerClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for the first message matching <paramref name="match"/>, skipping others.</summary>
+    /// <summary>Waits for the first message matching <paramref name="match"/>, skipping others; null on timeout or when the socket ends.</summary>
     public async Task<TickerMessage?> FirstAsync(Func<TickerMessage, bool> match, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
         while (DateTimeOffset.UtcNow < deadline)
         {
             var message = await NextAsync(deadline - DateTimeOffset.UtcNow, cancellationToken);
-            if (message is not null && match(message))
+            if (message is null || match(message))
             {
                 return message;
             }
