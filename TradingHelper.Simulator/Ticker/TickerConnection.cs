@@ -129,6 +129,40 @@ internal sealed class TickerConnection : IDisposable
     /// <summary>Sends a close frame, then drops the socket if the client does not answer in time.</summary>
     public async Task CloseAsync()
     {
+        try
+        {
+            await CloseOutputAsync().ConfigureAwait(false);
+            _closing.CancelAfter(TimeSpan.FromSeconds(2));
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection ended on its own while the fault was being applied.
+        }
+    }
+
+    /// <summary>Drops the connection without a close handshake.</summary>
+    public void Abort()
+    {
+        _logger.LogInformation("Ticker connection {ConnectionId} aborted by a fault", Id);
+        _socket.Abort();
+        try
+        {
+            _closing.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection ended on its own while the fault was being applied.
+        }
+    }
+
+    public void Dispose()
+    {
+        _sendLock.Dispose();
+        _closing.Dispose();
+    }
+
+    private async Task CloseOutputAsync()
+    {
         await _sendLock.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -146,21 +180,6 @@ internal sealed class TickerConnection : IDisposable
         {
             _sendLock.Release();
         }
-        _closing.CancelAfter(TimeSpan.FromSeconds(2));
-    }
-
-    /// <summary>Drops the connection without a close handshake.</summary>
-    public void Abort()
-    {
-        _logger.LogInformation("Ticker connection {ConnectionId} aborted by a fault", Id);
-        _socket.Abort();
-        _closing.Cancel();
-    }
-
-    public void Dispose()
-    {
-        _sendLock.Dispose();
-        _closing.Dispose();
     }
 
     private async Task ReceiveAsync(CancellationToken cancellationToken)
@@ -300,6 +319,11 @@ internal sealed class TickerConnection : IDisposable
         catch (Exception ex) when (ex is WebSocketException or IOException)
         {
             _logger.LogInformation(ex, "Ticker connection {ConnectionId} broke while sending", Id);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The pump runs beside the reader; a bug here must end the session loudly, not silently stop the ticks.
+            _logger.LogError(ex, "Ticker connection {ConnectionId} stopped streaming", Id);
         }
         finally
         {

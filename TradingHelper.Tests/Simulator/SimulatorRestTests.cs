@@ -57,6 +57,21 @@ public sealed class SimulatorRestTests
     }
 
     [Fact]
+    public async Task Simulator_answers_health_and_metrics_like_every_service()
+    {
+        await using var factory = new SimulatorFactory();
+        using var client = factory.CreateClient();
+        var ct = TestContext.Current.CancellationToken;
+
+        using var health = await client.GetAsync("/health", ct);
+        using var metrics = await client.GetAsync("/metrics", ct);
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        Assert.Contains("# TYPE", await metrics.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Instrument_dump_is_gzipped_when_the_client_accepts_it()
     {
         await using var factory = new SimulatorFactory();
