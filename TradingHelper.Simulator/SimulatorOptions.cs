@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TradingHelper.Simulator;
+
+/// <summary>How the simulated market behaves; bound from the <c>Simulator</c> section and validated at start-up.</summary>
+public sealed class SimulatorOptions
+{
+    public const string SectionName = "Simulator";
+
+    /// <summary>Seeds the universe's prices and every random walk, so runs can be repeated.</summary>
+    [Range(0, int.MaxValue)]
+    public int Seed { get; set; } = 42;
+
+    /// <summary>Ticks per second each connection streams across its subscribed set.</summary>
+    [Range(1, 1_000_000)]
+    public int TicksPerSecond { get; set; } = 1000;
+
+    [Range(1, 65_535)]
+    public int MaxPacketsPerFrame { get; set; } = 500;
+
+    [Required(AllowEmptyStrings = false)]
+    public string ApiKey { get; set; } = "sim_api_key";
+
+    [Required(AllowEmptyStrings = false)]
+    public string ApiSecret { get; set; } = "sim_api_secret";
+
+    /// <summary>An access token accepted without a login, for services configured ahead of time; empty for none.</summary>
+    public string? StaticAccessToken { get; set; } = "sim_access_token";
+
+    /// <summary>Kite sends a one-byte message about once a second when it has nothing to stream.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Range(1, 100_000)]
+    public int MaxInstrumentsPerConnection { get; set; } = 3000;
+}
