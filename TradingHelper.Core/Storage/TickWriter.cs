@@ -39,6 +39,7 @@ public sealed partial class TickWriter : BackgroundService, ITickSink
     private readonly CancellationTokenSource _abort = new();
     private TickSpool? _spool;
     private volatile bool _databaseReady;
+    private int _running;
 
     public TickWriter(
         NpgsqlDataSource dataSource,
@@ -83,6 +84,8 @@ public sealed partial class TickWriter : BackgroundService, ITickSink
         _channel.Writer.TryComplete();
         await using var abort = cancellationToken.Register(static state => ((CancellationTokenSource)state!).Cancel(), _abort);
         await base.StopAsync(cancellationToken);
+        // BackgroundService skips ExecuteAsync when stopped before the thread pool got to it; the queue is still written.
+        await RunOnceAsync(new CancellationToken(canceled: true));
     }
 
     public override void Dispose()
@@ -93,9 +96,14 @@ public sealed partial class TickWriter : BackgroundService, ITickSink
         base.Dispose();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunOnceAsync(stoppingToken);
+
+    private async Task RunOnceAsync(CancellationToken stoppingToken)
     {
-        var spool = _spool!;
+        if (_spool is not { } spool || Interlocked.Exchange(ref _running, 1) != 0)
+        {
+            return;
+        }
         using var stopReplay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var replay = Task.CompletedTask;
         try
@@ -245,15 +253,18 @@ public sealed partial class TickWriter : BackgroundService, ITickSink
                 {
                     skipped++;
                 }
-                spool.Consume(record.Next);
+                cursor = record.Next;
+                spool.Consume(cursor);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (IOException exception)
+#pragma warning disable CA1031 // A replay loop that died would leave every later batch stuck in the spool.
+            catch (Exception exception)
+#pragma warning restore CA1031
             {
-                // The spool itself could not be read (disk trouble); everything stays on disk for the next attempt.
+                // Typically the spool could not be read (disk trouble); everything stays on disk for the next attempt.
                 LogSpoolReadFailed(_logger, exception, _options.RetryInterval);
                 await Task.Delay(_options.RetryInterval, _timeProvider, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
