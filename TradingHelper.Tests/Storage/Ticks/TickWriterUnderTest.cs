@@ -69,15 +69,10 @@ internal sealed class TickWriterUnderTest : IAsyncDisposable
     }
 
     /// <summary>Waits until every tick handed over is committed or spooled and the spool has been replayed.</summary>
-    public async Task WaitUntilSettledAsync(long expectedTicks)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(45));
-        while (Writer.SpoolBytes > 0 || Metrics.Sum(TickWriterMetrics.TicksWritten, "direct") + Spooled < expectedTicks)
-        {
-            await Task.Delay(20, timeout.Token);
-        }
-    }
+    public Task WaitUntilSettledAsync(long expectedTicks) =>
+        Eventually.TrueAsync(
+            () => Writer.SpoolBytes == 0 && Metrics.Sum(TickWriterMetrics.TicksWritten, "direct") + Spooled >= expectedTicks,
+            $"{expectedTicks} ticks are committed or spooled and the spool is replayed");
 
     public async ValueTask DisposeAsync()
     {
