@@ -60,11 +60,14 @@ public sealed partial class TickWriter : BackgroundService, ITickSink
         });
         _committer = new TickBatchCommitter(dataSource, _options.WriterId);
         _batch = new Tick[_options.BatchSize];
-        _metrics = new TickWriterMetrics(meterFactory, timeProvider, () => _spool?.Bytes ?? 0, () => _channel.Reader.Count);
+        _metrics = new TickWriterMetrics(meterFactory, timeProvider, () => _spool?.Bytes ?? 0, () => QueuedTicks);
     }
 
     /// <summary>Bytes waiting in the spool; zero when everything is committed.</summary>
     internal long SpoolBytes => _spool?.Bytes ?? 0;
+
+    /// <summary>Ticks waiting in the channel.</summary>
+    internal int QueuedTicks => _channel.Reader.Count;
 
     public bool TryWrite(in Tick tick) => _channel.Writer.TryWrite(tick);
 
