@@ -59,7 +59,8 @@ internal sealed partial class TickSpool : IDisposable
     /// <summary>True when every spooled batch is committed, so new batches may go straight to the database.</summary>
     public bool IsEmpty => Bytes == 0;
 
-    public string Directory => _directory;
+    /// <summary>The folder the spool lives in, as a full path.</summary>
+    public string Location => _directory;
 
     /// <summary>Completes the next time replay frees space; fetch it before checking <see cref="HasRoomFor"/>.</summary>
     public Task RoomFreed
@@ -77,7 +78,7 @@ internal sealed partial class TickSpool : IDisposable
     public static TickSpool Open(string directory, long capBytes, ILogger logger)
     {
         directory = Path.GetFullPath(directory);
-        System.IO.Directory.CreateDirectory(directory);
+        Directory.CreateDirectory(directory);
         FileStream lockFile;
         try
         {
@@ -91,7 +92,7 @@ internal sealed partial class TickSpool : IDisposable
         }
 
         var segments = new List<Segment>();
-        foreach (var path in System.IO.Directory.EnumerateFiles(directory, SegmentPrefix + "*" + SegmentExtension))
+        foreach (var path in Directory.EnumerateFiles(directory, SegmentPrefix + "*" + SegmentExtension))
         {
             var name = Path.GetFileNameWithoutExtension(path);
             if (!long.TryParse(name.AsSpan(SegmentPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence))

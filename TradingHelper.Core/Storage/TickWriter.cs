@@ -87,7 +87,7 @@ public sealed partial class TickWriter : BackgroundService, ITickSink
         _channel.Writer.TryComplete();
         await using var abort = cancellationToken.Register(static state => ((CancellationTokenSource)state!).Cancel(), _abort);
         await base.StopAsync(cancellationToken);
-        // BackgroundService skips ExecuteAsync when stopped before the thread pool got to it; the queue is still written.
+        // BackgroundService skips ExecuteAsync when stopped before the thread pool got to it: drain here instead.
         await RunOnceAsync(new CancellationToken(canceled: true));
     }
 
@@ -203,7 +203,7 @@ public sealed partial class TickWriter : BackgroundService, ITickSink
             {
                 break;
             }
-            LogSpoolFull(_logger, spool.Bytes, _options.SpoolCapBytes, spool.Directory);
+            LogSpoolFull(_logger, spool.Bytes, _options.SpoolCapBytes, spool.Location);
             await roomFreed.WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
