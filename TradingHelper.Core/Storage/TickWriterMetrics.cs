@@ -1,0 +1,67 @@
+using System.Diagnostics.Metrics;
+using TradingHelper.Core.Market;
+
+namespace TradingHelper.Core.Storage;
+
+/// <summary>The tick writer's instruments on the <c>TradingHelper.Storage</c> meter.</summary>
+internal sealed class TickWriterMetrics
+{
+    public const string MeterName = "TradingHelper.Storage";
+    public const string TicksWritten = "tradinghelper.ticks.written";
+    public const string TicksSpooled = "tradinghelper.tick_writer.ticks.spooled";
+    public const string BatchesSkipped = "tradinghelper.tick_writer.batches.skipped";
+    public const string BatchSize = "tradinghelper.tick_writer.batch.size";
+    public const string FlushDuration = "tradinghelper.tick_writer.flush.duration";
+    public const string SpoolBytes = "tradinghelper.tick_writer.spool.bytes";
+    public const string ChannelDepth = "tradinghelper.tick_writer.channel.depth";
+    public const string TickLatency = "tradinghelper.tick.latency";
+
+    /// <summary>Tag on <see cref="TicksWritten"/>: <c>direct</c> from the channel, <c>replay</c> from the spool.</summary>
+    public const string PathTag = "tradinghelper.tick_writer.path";
+
+    private static readonly KeyValuePair<string, object?> Direct = new(PathTag, "direct");
+    private static readonly KeyValuePair<string, object?> Replay = new(PathTag, "replay");
+
+    private readonly Counter<long> _written;
+    private readonly Counter<long> _spooled;
+    private readonly Counter<long> _skipped;
+    private readonly Histogram<int> _batchSize;
+    private readonly Histogram<double> _flushDuration;
+    private readonly Histogram<double> _latency;
+    private readonly TimeProvider _timeProvider;
+
+    public TickWriterMetrics(IMeterFactory meterFactory, TimeProvider timeProvider, Func<long> spoolBytes, Func<int> channelDepth)
+    {
+        _timeProvider = timeProvider;
+        var meter = meterFactory.Create(MeterName);
+        _written = meter.CreateCounter<long>(TicksWritten, "{tick}", "Ticks committed to tick_data");
+        _spooled = meter.CreateCounter<long>(TicksSpooled, "{tick}", "Ticks written to the on-disk spool because the database was unreachable or behind");
+        _skipped = meter.CreateCounter<long>(BatchesSkipped, "{batch}", "Spooled batches found already committed on replay");
+        _batchSize = meter.CreateHistogram(BatchSize, "{tick}", "Ticks per batch", advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 10, 100, 500, 1_000, 2_500, 5_000, 10_000, 50_000] });
+        _flushDuration = meter.CreateHistogram<double>(FlushDuration, "s", "Time to commit one batch with COPY");
+        _latency = meter.CreateHistogram<double>(TickLatency, "s", "Time from receiving a tick to its commit");
+        meter.CreateObservableGauge(SpoolBytes, spoolBytes, "By", "Bytes of batches waiting in the spool");
+        meter.CreateObservableGauge(ChannelDepth, channelDepth, "{tick}", "Ticks waiting in the writer's channel");
+    }
+
+    public void Flushing(int count) => _batchSize.Record(count);
+
+    public void Spooled(int count) => _spooled.Add(count);
+
+    public void Skipped() => _skipped.Add(1);
+
+    public void Committed(Tick[] ticks, int count, long startedTimestamp, bool replayed)
+    {
+        _flushDuration.Record(_timeProvider.GetElapsedTime(startedTimestamp).TotalSeconds);
+        _written.Add(count, replayed ? Replay : Direct);
+        if (!_latency.Enabled)
+        {
+            return;
+        }
+        var now = _timeProvider.GetUtcNow();
+        for (var i = 0; i < count; i++)
+        {
+            _latency.Record((now - ticks[i].ReceivedAt).TotalSeconds);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TradingHelper.Core.Storage;
+
+/// <summary>Batching, back-pressure and spool settings of the <see cref="TickWriter"/>, bound from the <c>TickWriter</c> section.</summary>
+public sealed class TickWriterOptions : IValidatableObject
+{
+    public const string SectionName = "TickWriter";
+
+    /// <summary>A batch is written once it holds this many ticks.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "TickWriter:BatchSize must be between 1 and 1,000,000.")]
+    public int BatchSize { get; set; } = 5_000;
+
+    /// <summary>A batch is written at the latest this long after its first tick arrived.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00", ErrorMessage = "TickWriter:FlushInterval must be between 1 ms and 1 minute.")]
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Ticks waiting for the writer; when full, producers wait (back-pressure reaches the socket read loop).</summary>
+    [Range(1, 10_000_000, ErrorMessage = "TickWriter:ChannelCapacity must be between 1 and 10,000,000.")]
+    public int ChannelCapacity { get; set; } = 50_000;
+
+    /// <summary>Where batches wait while the database is unreachable; relative paths start at the working directory.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "TickWriter:SpoolDirectory is required.")]
+    public string SpoolDirectory { get; set; } = Path.Combine("spool", "ticks");
+
+    /// <summary>Disk the spool may use; at the cap the writer stops taking ticks rather than drop any.</summary>
+    [Range(typeof(long), "1048576", "9223372036854775807", ErrorMessage = "TickWriter:SpoolCapBytes must be at least 1 MiB.")]
+    public long SpoolCapBytes { get; set; } = 1L << 30;
+
+    /// <summary>Recorded with every batch in <c>ingest_batches.writer</c>, to tell Ingestor replicas apart.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "TickWriter:WriterId is required.")]
+    [StringLength(100, ErrorMessage = "TickWriter:WriterId must be at most 100 characters.")]
+    public string WriterId { get; set; } = Environment.MachineName;
+
+    /// <summary>How long replay waits before trying an unreachable database again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00", ErrorMessage = "TickWriter:RetryInterval must be between 10 ms and 5 minutes.")]
+    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // Room for several full batches, or a spool at its cap could never take the next one and replay would starve.
+        var minimum = (long)TickSpoolFormat.RecordSize(BatchSize) * TickSpool.MinimumRecordsInCap;
+        if (SpoolCapBytes < minimum)
+        {
+            yield return new ValidationResult(
+                $"TickWriter:SpoolCapBytes must hold at least {TickSpool.MinimumRecordsInCap} batches of {BatchSize} ticks ({minimum} bytes).",
+                [nameof(SpoolCapBytes)]);
+        }
+    }
+}
