@@ -8,8 +8,12 @@ namespace TradingHelper.Core.Storage;
 /// Writes one tick batch with binary COPY and records its id in <c>ingest_batches</c> in the same transaction,
 /// so a batch is either fully in <c>tick_data</c> with its id, or not at all.
 /// </summary>
-internal sealed class TickBatchCommitter(NpgsqlDataSource dataSource, string writerId)
+internal sealed class TickBatchCommitter(NpgsqlDataSource dataSource, string writerId, TimeProvider timeProvider)
 {
+    // Both candle refreshers (the continuous aggregate's policy and CandleRefresher) cover the last minute
+    // at least; older ticks land behind them and their candles must be recomputed explicitly.
+    private static readonly TimeSpan LateTickAge = TimeSpan.FromMinutes(1);
+
     private const string ClaimSql = "INSERT INTO ingest_batches (batch_id, writer, row_count) VALUES ($1, $2, $3) ON CONFLICT (batch_id) DO NOTHING";
 
     private const string CopySql =
@@ -34,13 +38,25 @@ internal sealed class TickBatchCommitter(NpgsqlDataSource dataSource, string wri
             }
         }
 
+        var oldest = DateTimeOffset.MaxValue;
+        var newest = DateTimeOffset.MinValue;
         await using (var importer = await connection.BeginBinaryImportAsync(CopySql, cancellationToken))
         {
             for (var i = 0; i < count; i++)
             {
+                var time = ticks[i].Time;
+                oldest = time < oldest ? time : oldest;
+                newest = time > newest ? time : newest;
                 await WriteRowAsync(importer, ticks[i], cancellationToken);
             }
             await importer.CompleteAsync(cancellationToken);
+        }
+        if (count > 0 && oldest < timeProvider.GetUtcNow() - LateTickAge)
+        {
+            await using var invalidate = new NpgsqlCommand("SELECT invalidate_candles($1, $2)", connection, transaction);
+            invalidate.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = oldest.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            invalidate.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = newest.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await invalidate.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         return true;

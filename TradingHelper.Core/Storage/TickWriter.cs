@@ -58,7 +58,7 @@ public sealed partial class TickWriter : BackgroundService, ITickSink
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
         });
-        _committer = new TickBatchCommitter(dataSource, _options.WriterId);
+        _committer = new TickBatchCommitter(dataSource, _options.WriterId, timeProvider);
         _batch = new Tick[_options.BatchSize];
         _metrics = new TickWriterMetrics(meterFactory, timeProvider, () => _spool?.Bytes ?? 0, () => QueuedTicks);
     }

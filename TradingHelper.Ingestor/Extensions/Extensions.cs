@@ -12,5 +12,7 @@ internal static class Extensions
         builder.Services.AddTradingStorage();
         // Plain PostgreSQL has no continuous aggregates or chunk retention; the Ingestor does that work there.
         builder.Services.AddTradingStorageUpkeep();
+        // Registered before any feed: hosted services stop in reverse order, so feeds stop before the writer drains.
+        builder.Services.AddTickWriter();
     }
 }

@@ -59,7 +59,7 @@ public sealed class TickSpoolTests(TestServers servers)
             spool.Append(committedId, committedBeforeCrash);
             spool.Append(Guid.CreateVersion7(), notYetCommitted);
         }
-        Assert.True(await new TickBatchCommitter(database.DataSource, "crashed-writer")
+        Assert.True(await new TickBatchCommitter(database.DataSource, "crashed-writer", TimeProvider.System)
             .CommitAsync(committedId, committedBeforeCrash, committedBeforeCrash.Length, TestContext.Current.CancellationToken));
 
         await using var writer = TickWriterUnderTest.Create(database.DataSource, folder.Path);
