@@ -12,5 +12,7 @@ internal static class Extensions
         builder.Services.AddTradingStorage();
         // Plain PostgreSQL has no continuous aggregates or chunk retention; the Ingestor does that work there.
         builder.Services.AddTradingStorageUpkeep();
+        // Reported by one service only, so a dashboard does not sum the same database twice.
+        builder.Services.AddDatabaseSizeMetric();
     }
 }
