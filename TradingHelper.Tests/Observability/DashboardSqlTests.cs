@@ -65,6 +65,51 @@ public sealed class DashboardSqlTests(TestServers servers)
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
     }
 
+    [Fact]
+    public async Task Watchlist_shows_each_subscribed_instrument_against_its_previous_close()
+    {
+        await using var database = await StorageTestDatabase.CreateAsync(servers, "dashboard_watchlist");
+        await SeedMorningAsync(database);
+        var subscribed = await IdsAsync(database, "SELECT instrument_id FROM subscriptions WHERE active");
+
+        var watchlist = await RunPanelAsync(database, "market-overview.json", "Watchlist", new() { ["instruments"] = new(subscribed, Multi: true) });
+        var nifty = watchlist.Row("Instrument", "NIFTY26JANFUT");
+
+        Assert.Equal(["BANKNIFTY26JANFUT", "NIFTY26JAN24000CE", "NIFTY26JANFUT", "RELIANCE"], watchlist.Column("Instrument"));
+        Assert.All(watchlist.Column("Change vs"), basis => Assert.Equal("previous close", basis));
+        Assert.Equal(24019.4m, nifty["Last"]);
+        // Friday closed at 23766.2.
+        Assert.Equal(1.07m, nifty["Change %"]);
+        // The last tick's cumulative volume is the day's volume: 180 ticks of 200.
+        Assert.Equal(36000L, nifty["Day volume"]);
+        Assert.Equal(12134250L, nifty["OI"]);
+    }
+
+    [Fact]
+    public async Task Open_interest_table_reads_who_is_acting_from_price_and_oi()
+    {
+        await using var database = await StorageTestDatabase.CreateAsync(servers, "dashboard_oi");
+        await SeedMorningAsync(database);
+        var contracts = await IdsAsync(database, "SELECT instrument_id FROM instruments WHERE instrument_type IN ('FUT', 'CE', 'PE')");
+
+        var table = await RunPanelAsync(database, "open-interest.json", "OI change over the range", new() { ["contracts"] = new(contracts, Multi: true) });
+
+        Assert.Equal(["NIFTY26JAN24000CE", "NIFTY26JANFUT", "BANKNIFTY26JANFUT"], table.Column("Instrument"));
+        // Rising price with rising OI: new longs; rising price with falling OI: shorts buying back.
+        Assert.Equal("Long build-up", table.Row("Instrument", "NIFTY26JANFUT")["Reading"]);
+        Assert.Equal("Short covering", table.Row("Instrument", "BANKNIFTY26JANFUT")["Reading"]);
+        Assert.Equal(-53700L, table.Row("Instrument", "BANKNIFTY26JANFUT")["OI change"]);
+    }
+
+    private static async Task<QueryResult> RunPanelAsync(StorageTestDatabase database, string file, string title, Dictionary<string, VariableValue> variables)
+    {
+        var query = GrafanaDashboard.LoadAll().Single(d => d.File == file).SqlQueries().Single(q => q.Where == title);
+        return await RunAsync(database, Expand(query.RawSql, variables, timescaleExpansion: false));
+    }
+
+    private static async Task<List<string>> IdsAsync(StorageTestDatabase database, string sql) =>
+        [.. (await RunAsync(database, sql)).Rows.Select(row => Convert.ToString(row[0], CultureInfo.InvariantCulture)!)];
+
     private static string Expand(string rawSql, IReadOnlyDictionary<string, VariableValue> variables, bool timescaleExpansion) =>
         GrafanaTemplate.ExpandSqlMacros(GrafanaTemplate.InterpolateSqlVariables(rawSql, variables), From, To, Interval, timescaleExpansion);
 
@@ -255,6 +300,11 @@ public sealed class DashboardSqlTests(TestServers servers)
 
     private sealed record QueryResult(List<string> Columns, List<Type> Types, List<object?[]> Rows)
     {
+        public List<object?> Column(string column) => [.. Rows.Select(row => row[Columns.IndexOf(column)])];
+
+        public Dictionary<string, object?> Row(string keyColumn, object key) =>
+            Columns.Zip(Rows.Single(row => Equals(row[Columns.IndexOf(keyColumn)], key))).ToDictionary(pair => pair.First, pair => pair.Second);
+
         public bool IsTime(string column) =>
             Columns.IndexOf(column) is var i and >= 0 && (Types[i] == typeof(DateTime) || IsNumeric(Types[i]));
 
