@@ -12,6 +12,7 @@ namespace TradingHelper.Tests.Observability;
 /// Every PromQL expression of every dashboard, evaluated by a real Prometheus that scraped the Api and the Ingestor
 /// running on real Kestrel ports.
 /// </summary>
+[Collection(ScrapedServices.Name)]
 public sealed partial class DashboardPromQlTests(TestServers servers)
 {
     /// <summary>Series the code on this branch exports: every expression built only from these must return data.</summary>
