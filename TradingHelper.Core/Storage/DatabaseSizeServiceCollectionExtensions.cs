@@ -10,8 +10,7 @@ public static class DatabaseSizeServiceCollectionExtensions
     {
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<DatabaseSizeSampler>();
-        services.AddHostedService(provider => provider.GetRequiredService<DatabaseSizeSampler>());
+        services.AddHostedService<DatabaseSizeSampler>();
         return services;
     }
 }

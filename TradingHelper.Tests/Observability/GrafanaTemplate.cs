@@ -22,9 +22,9 @@ internal static partial class GrafanaTemplate
             ? string.Join(',', value.Values.Select(v => $"'{v.Replace("'", "''", StringComparison.Ordinal)}'"))
             : value.Values[0].Replace("'", "''", StringComparison.Ordinal));
 
-    /// <summary>Browser side, Prometheus datasource: the range and interval variables Grafana computes.</summary>
+    /// <summary>Browser side, Prometheus datasource: the range and interval variables Grafana computes, substituted as they are.</summary>
     public static string InterpolatePromQlVariables(string expr, IReadOnlyDictionary<string, VariableValue> variables) =>
-        InterpolateVariables(expr, variables, value => string.Join('|', value.Values));
+        InterpolateVariables(expr, variables, value => value.Values.Single());
 
     /// <summary>
     /// Server side: <c>$__interval</c>, <c>$__interval_ms</c> and the macros. <paramref name="timescaleDb"/> is the

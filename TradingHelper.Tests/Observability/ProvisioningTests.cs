@@ -79,6 +79,16 @@ public sealed partial class ProvisioningTests
         });
     }
 
+    [Fact]
+    public void Dashboards_pick_instruments_through_variables_never_by_a_fixed_id_or_token()
+    {
+        var fixedPicks = GrafanaDashboard.LoadAll().SelectMany(d => d.SqlQueries())
+            .Where(query => FixedInstrument().IsMatch(query.RawSql))
+            .Select(query => query.ToString());
+
+        Assert.Empty(fixedPicks);
+    }
+
     [Theory]
     [InlineData("prometheus/prometheus.yml")]
     [InlineData("prometheus/prometheus.local.yml")]
@@ -129,6 +139,9 @@ public sealed partial class ProvisioningTests
         }
         return (current as YamlScalarNode)?.Value;
     }
+
+    [GeneratedRegex(@"(instrument_id|kite_token|fyers_token|fyers_symbol|tradingsymbol)\s*(=|IN\s*\()\s*('|\d)", RegexOptions.IgnoreCase)]
+    private static partial Regex FixedInstrument();
 
     // Grafana expands $NAME and ${NAME} in provisioning values from its environment.
     [GeneratedRegex(@"\$\{(?<braced>[A-Za-z_][A-Za-z0-9_]*)\}|\$(?<plain>[A-Za-z_][A-Za-z0-9_]*)")]
