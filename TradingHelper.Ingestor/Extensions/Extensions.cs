@@ -12,6 +12,8 @@ internal static class Extensions
         builder.Services.AddTradingStorage();
         // Plain PostgreSQL has no continuous aggregates or chunk retention; the Ingestor does that work there.
         builder.Services.AddTradingStorageUpkeep();
+        // Reported by one service only, so a dashboard does not sum the same database twice.
+        builder.Services.AddDatabaseSizeMetric();
         // Registered before any feed: hosted services stop in reverse order, so feeds stop before the writer drains.
         builder.Services.AddTickWriter();
     }
