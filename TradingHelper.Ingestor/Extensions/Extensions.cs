@@ -1,4 +1,5 @@
 using TradingHelper.Core.Storage;
+using TradingHelper.Ingestor.Brokers.Kite;
 
 namespace TradingHelper.Ingestor.Extensions;
 
@@ -12,5 +13,7 @@ internal static class Extensions
         builder.Services.AddTradingStorage();
         // Plain PostgreSQL has no continuous aggregates or chunk retention; the Ingestor does that work there.
         builder.Services.AddTradingStorageUpkeep();
+        // Kite's REST side (instrument master, history backfills, daily login) when Kite or the simulator is the broker.
+        builder.AddKiteRest();
     }
 }
