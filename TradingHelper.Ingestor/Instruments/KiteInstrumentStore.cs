@@ -73,47 +73,62 @@ public sealed class KiteInstrumentStore(NpgsqlDataSource dataSource, TimeProvide
         }
 
         // now() is the transaction's start, so every row this sync touched carries the same updated_at.
-        await using var apply = new NpgsqlCommand(
-            """
-            -- A token the exchange reused for another contract first leaves the contract that held it.
-            WITH reused AS (
-                UPDATE instruments i SET is_expired = true, updated_at = now()
-                FROM kite_dump d
-                WHERE i.kite_token = d.kite_token AND NOT i.is_expired
-                  AND (i.exchange, i.tradingsymbol, i.expiry) IS DISTINCT FROM (d.exchange, d.tradingsymbol, d.expiry)
-                RETURNING 1
-            )
-            SELECT count(*) FROM reused;
-
-            WITH upserted AS (
-                INSERT INTO instruments (exchange, tradingsymbol, name, segment, instrument_type, underlying, expiry, strike,
-                                         tick_size, lot_size, kite_token, kite_exchange_token, is_expired, updated_at)
-                -- During Kite's v3 migration indices were listed twice (NSE-INDICES and INDICES); INDICES wins.
-                SELECT DISTINCT ON (exchange, tradingsymbol, expiry)
-                       exchange, tradingsymbol, name, segment, instrument_type, underlying, expiry, strike,
-                       tick_size, lot_size, kite_token, kite_exchange_token, coalesce(expiry < $1, false), now()
-                FROM kite_dump
-                ORDER BY exchange, tradingsymbol, expiry, segment LIKE '%-INDICES', kite_token
-                ON CONFLICT ON CONSTRAINT instruments_identity DO UPDATE SET
-                    name = excluded.name, segment = excluded.segment, instrument_type = excluded.instrument_type,
-                    underlying = excluded.underlying, strike = excluded.strike, tick_size = excluded.tick_size,
-                    lot_size = excluded.lot_size, kite_token = excluded.kite_token,
-                    kite_exchange_token = excluded.kite_exchange_token, is_expired = excluded.is_expired, updated_at = now()
-                RETURNING 1
-            )
-            SELECT count(*) FROM upserted;
-
-            -- Gone from today's dump of a segment it covers (delisted, banned, moved to T2T), or past its expiry.
-            WITH vanished AS (
-                UPDATE instruments SET is_expired = true, updated_at = now()
-                WHERE NOT is_expired
-                  AND ((kite_token IS NOT NULL AND updated_at < now() AND segment IN (SELECT DISTINCT segment FROM kite_dump))
-                       OR expiry < $1)
-                RETURNING 1
-            )
-            SELECT count(*) FROM vanished;
-            """, connection, transaction);
-        apply.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = today });
+        await using var apply = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(
+                    """
+                    -- A token the exchange reused for another contract first leaves the contract that held it.
+                    WITH reused AS (
+                        UPDATE instruments i SET is_expired = true, updated_at = now()
+                        FROM kite_dump d
+                        WHERE i.kite_token = d.kite_token AND NOT i.is_expired
+                          AND (i.exchange, i.tradingsymbol, i.expiry) IS DISTINCT FROM (d.exchange, d.tradingsymbol, d.expiry)
+                        RETURNING 1
+                    )
+                    SELECT count(*) FROM reused
+                    """),
+                new NpgsqlBatchCommand(
+                    """
+                    WITH upserted AS (
+                        INSERT INTO instruments (exchange, tradingsymbol, name, segment, instrument_type, underlying, expiry, strike,
+                                                 tick_size, lot_size, kite_token, kite_exchange_token, is_expired, updated_at)
+                        -- During Kite's v3 migration indices were listed twice (NSE-INDICES and INDICES); INDICES wins.
+                        SELECT DISTINCT ON (exchange, tradingsymbol, expiry)
+                               exchange, tradingsymbol, name, segment, instrument_type, underlying, expiry, strike,
+                               tick_size, lot_size, kite_token, kite_exchange_token, coalesce(expiry < $1, false), now()
+                        FROM kite_dump
+                        ORDER BY exchange, tradingsymbol, expiry, segment LIKE '%-INDICES', kite_token
+                        ON CONFLICT ON CONSTRAINT instruments_identity DO UPDATE SET
+                            name = excluded.name, segment = excluded.segment, instrument_type = excluded.instrument_type,
+                            underlying = excluded.underlying, strike = excluded.strike, tick_size = excluded.tick_size,
+                            lot_size = excluded.lot_size, kite_token = excluded.kite_token,
+                            kite_exchange_token = excluded.kite_exchange_token, is_expired = excluded.is_expired, updated_at = now()
+                        RETURNING 1
+                    )
+                    SELECT count(*) FROM upserted
+                    """)
+                {
+                    Parameters = { new NpgsqlParameter<DateOnly> { TypedValue = today } },
+                },
+                new NpgsqlBatchCommand(
+                    """
+                    -- Gone from today's dump of a segment it covers (delisted, banned, moved to T2T), or past its expiry.
+                    WITH vanished AS (
+                        UPDATE instruments SET is_expired = true, updated_at = now()
+                        WHERE NOT is_expired
+                          AND ((kite_token IS NOT NULL AND updated_at < now() AND segment IN (SELECT DISTINCT segment FROM kite_dump))
+                               OR expiry < $1)
+                        RETURNING 1
+                    )
+                    SELECT count(*) FROM vanished
+                    """)
+                {
+                    Parameters = { new NpgsqlParameter<DateOnly> { TypedValue = today } },
+                },
+            },
+        };
         long reused, written, vanished;
         await using (var reader = await apply.ExecuteReaderAsync(cancellationToken))
         {

@@ -163,7 +163,7 @@ public sealed partial class KiteRestClient(
                     Count(operation, "token_error");
                     if (invalidateOnTokenError && accessToken is not null && session.AccessToken == accessToken)
                     {
-                        session.Invalidate($"Kite rejected the access token ({message}); log in again at /api/brokers/kite/login");
+                        session.Invalidate($"Kite rejected the access token with TokenException ({message}); log in again at /api/brokers/kite/login");
                     }
                     LogTokenRejected(logger, operation, message);
                     throw new KiteTokenException($"Kite rejected the {(invalidateOnTokenError ? "access" : "request")} token with TokenException: {message} Not retried.", status);
