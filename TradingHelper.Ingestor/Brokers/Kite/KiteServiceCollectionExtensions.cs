@@ -39,31 +39,7 @@ public static class KiteServiceCollectionExtensions
         }
         services.AddOptions<KiteRestOptions>().BindConfiguration(KiteOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BackfillOptions>().BindConfiguration(BackfillOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<KiteSession>();
-        services.AddSingleton<KiteHistoryLimiter>();
-        services.AddSingleton<KiteMetrics>();
-
-#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way to opt one client out.
-        services.AddHttpClient<KiteRestClient>((provider, http) =>
-            {
-                var apiBase = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<KiteOptions>>().Value.ApiBaseUrl.ToString();
-                http.BaseAddress = new Uri(apiBase.EndsWith('/') ? apiBase : apiBase + "/");
-                // Each attempt has its own timeout (Kite:RequestTimeout) inside the client's retry loop.
-                http.Timeout = Timeout.InfiniteTimeSpan;
-            })
-            // The client's users are singletons that keep it; pooled-connection lifetime, not handler rotation, follows DNS.
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(15),
-            })
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-            .RedactLoggedHeaders([HeaderNames.Authorization])
-            // The standard handler from ServiceDefaults would retry 429/5xx on top of the client's own loop (3 × 5 attempts,
-            // outside the history limiter) and cannot see Kite's error_type in the body, so the client alone retries.
-            .RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
+        services.AddKiteRestClient();
 
         services.AddSingleton<KiteSessionStore>();
         services.AddHostedService<KiteSessionKeeper>();
@@ -83,5 +59,35 @@ public static class KiteServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, KiteLoginHandler>();
         services.AddCommandConsumer();
         return builder;
+    }
+
+    /// <summary>The typed Kite REST client with its shared limiter, metrics and session; options are bound by the caller.</summary>
+    public static IHttpClientBuilder AddKiteRestClient(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<KiteSession>();
+        services.AddSingleton<KiteHistoryLimiter>();
+        services.AddSingleton<KiteMetrics>();
+
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way to opt one client out.
+        return services.AddHttpClient<KiteRestClient>((provider, http) =>
+            {
+                var apiBase = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<KiteOptions>>().Value.ApiBaseUrl.ToString();
+                http.BaseAddress = new Uri(apiBase.EndsWith('/') ? apiBase : apiBase + "/");
+                // Each attempt has its own timeout (Kite:RequestTimeout) inside the client's retry loop.
+                http.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            // The client's users are singletons that keep it; pooled-connection lifetime, not handler rotation, follows DNS.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(15),
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RedactLoggedHeaders([HeaderNames.Authorization])
+            // The standard handler from ServiceDefaults would retry 429/5xx on top of the client's own loop (3 × 5 attempts,
+            // outside the history limiter) and cannot see Kite's error_type in the body, so the client alone retries.
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
     }
 }

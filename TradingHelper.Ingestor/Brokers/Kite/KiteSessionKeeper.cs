@@ -25,7 +25,7 @@ public sealed partial class KiteSessionKeeper(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await StartAsync();
+        await RestoreAsync();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -45,7 +45,8 @@ public sealed partial class KiteSessionKeeper(
         }
     }
 
-    private async Task StartAsync()
+    /// <summary>Puts a stored unexpired token, else the configured one, in force.</summary>
+    internal async Task RestoreAsync()
     {
         try
         {
