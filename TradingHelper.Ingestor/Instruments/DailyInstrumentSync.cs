@@ -26,7 +26,17 @@ public sealed partial class DailyInstrumentSync(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await storage.Ready.WaitAsync(stoppingToken);
-        var due = await store.HasKiteInstrumentsAsync(stoppingToken) ? (DateTimeOffset?)null : time.GetUtcNow();
+        DateTimeOffset? due;
+        try
+        {
+            due = await store.HasKiteInstrumentsAsync(stoppingToken) ? null : time.GetUtcNow();
+        }
+        catch (NpgsqlException exception)
+        {
+            // Unknown means possibly empty: syncing once too often is cheap, missing the first sync is not.
+            LogCheckFailed(logger, exception);
+            due = time.GetUtcNow();
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             var next = due ?? IstClock.Next(time.GetUtcNow(), options.Value.InstrumentSyncTime);
@@ -74,6 +84,9 @@ public sealed partial class DailyInstrumentSync(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Another Ingestor is syncing Kite instruments; skipped")]
     private static partial void LogSkipped(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell whether Kite instruments exist; syncing now")]
+    private static partial void LogCheckFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Kite instrument sync failed; retrying in {Minutes} minutes")]
     private static partial void LogSyncFailed(ILogger logger, Exception exception, double minutes);

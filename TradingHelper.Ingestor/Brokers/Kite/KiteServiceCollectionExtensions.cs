@@ -32,6 +32,11 @@ public static class KiteServiceCollectionExtensions
             // The simulator's well-known credentials, so a local run needs no Kite section.
             services.PostConfigure<KiteOptions>(kite =>
             {
+                if (kite.ApiBaseUrl == new KiteOptions().ApiBaseUrl)
+                {
+                    // Never send the simulator's credentials to the real Kite.
+                    kite.ApiBaseUrl = new Uri("http://127.0.0.1:5090");
+                }
                 kite.ApiKey ??= "sim_api_key";
                 kite.ApiSecret ??= "sim_api_secret";
                 kite.AccessToken ??= "sim_access_token";

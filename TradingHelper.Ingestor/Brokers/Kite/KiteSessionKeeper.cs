@@ -32,9 +32,10 @@ public sealed partial class KiteSessionKeeper(
             {
                 await CheckAsync();
             }
-            catch (RedisException exception)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
-                LogRedisUnavailable(logger, exception);
+                // Redis down or a malformed key: the session in force here is unaffected; try again next pass.
+                LogCheckFailed(logger, exception);
             }
             var wait = restOptions.Value.SessionCheckInterval;
             if (session.ExpiresAt is { } expiresAt && expiresAt - time.GetUtcNow() is var untilExpiry && untilExpiry < wait)
@@ -108,6 +109,9 @@ public sealed partial class KiteSessionKeeper(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kite access token expired at 06:00 IST; log in again at /api/brokers/kite/login")]
     private static partial void LogExpired(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis is unavailable; the Kite session status is not published")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking the Kite session against Redis failed; retrying on the next pass")]
+    private static partial void LogCheckFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis is unavailable; no stored Kite session could be restored")]
     private static partial void LogRedisUnavailable(ILogger logger, Exception exception);
 }

@@ -1,4 +1,8 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TradingHelper.Core.Commands;
+using TradingHelper.Core.Storage;
+using TradingHelper.Ingestor.Brokers.Kite;
 using TradingHelper.Core.Market;
 using TradingHelper.Ingestor.Instruments;
 using TradingHelper.Tests.Infrastructure;
@@ -40,6 +44,35 @@ public sealed class KiteInstrumentSyncTests(TestServers servers)
         Assert.Equal(84, await database.ScalarAsync<long>(
             "SELECT count(*) FROM instruments WHERE segment = 'NFO-OPT' AND strike > 0 AND expiry IS NOT NULL AND underlying IN ('NIFTY', 'BANKNIFTY')"));
         Assert.Equal(408065, await database.ScalarAsync<long>("SELECT kite_token FROM instruments WHERE exchange = 'NSE' AND tradingsymbol = 'INFY'"));
+    }
+
+    [Fact]
+    public async Task A_sync_command_syncs_and_the_daily_sync_runs_on_one_instance_only()
+    {
+        await using var database = await StorageTestDatabase.CreateAsync(servers, "kite_instrument_daily");
+        await using var kite = new KiteHarness();
+        var ct = TestContext.Current.CancellationToken;
+        var daily = new DailyInstrumentSync(Sync(database, kite), new KiteInstrumentStore(database.DataSource, TimeProvider.System),
+            database.DataSource, new StorageState(), kite.RestOptions, TimeProvider.System, kite.LoggerFactory.CreateLogger<DailyInstrumentSync>());
+
+        await new SyncInstrumentsHandler(Sync(database, kite)).HandleAsync($$"""{"jobId":"{{Guid.NewGuid()}}"}""", ct);
+        var afterCommand = await database.ScalarAsync<long>("SELECT count(*) FROM instruments");
+        await using var other = await database.DataSource.OpenConnectionAsync(ct);
+        await using (var hold = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(x'5448494E53545255'::bigint)", other))
+        {
+            await hold.ExecuteNonQueryAsync(ct);
+        }
+        var whileHeld = await daily.RunOnceAsync("test", ct);
+        await using (var release = new Npgsql.NpgsqlCommand("SELECT pg_advisory_unlock(x'5448494E53545255'::bigint)", other))
+        {
+            await release.ExecuteNonQueryAsync(ct);
+        }
+        var afterRelease = await daily.RunOnceAsync("test", ct);
+
+        Assert.Equal(Universe, afterCommand);
+        Assert.Null(whileHeld);
+        Assert.Equal(new InstrumentSyncResult(Universe, 0), afterRelease);
+        await Assert.ThrowsAsync<CommandRejectedException>(() => new SyncInstrumentsHandler(Sync(database, kite)).HandleAsync("{", ct));
     }
 
     internal static InstrumentSync Sync(StorageTestDatabase database, KiteHarness kite) =>
