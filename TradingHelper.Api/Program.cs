@@ -1,3 +1,4 @@
+using TradingHelper.Api.Brokers;
 using TradingHelper.Api.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,5 +9,6 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapKiteLoginApi();
 
 app.Run();

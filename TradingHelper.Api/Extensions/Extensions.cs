@@ -1,3 +1,4 @@
+using TradingHelper.Api.Brokers;
 using TradingHelper.Core.Storage;
 
 namespace TradingHelper.Api.Extensions;
@@ -13,5 +14,8 @@ internal static class Extensions
 
         // Every error leaves as RFC 7807 problem details.
         builder.Services.AddProblemDetails();
+
+        // The daily Kite login: redirect, callback and session status; the Ingestor holds the secret.
+        builder.AddKiteLogin();
     }
 }

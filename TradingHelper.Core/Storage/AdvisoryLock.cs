@@ -3,7 +3,7 @@ using Npgsql;
 namespace TradingHelper.Core.Storage;
 
 /// <summary>Session-level PostgreSQL advisory locks that let one instance of a periodic job run at a time.</summary>
-internal static class AdvisoryLock
+public static class AdvisoryLock
 {
     public static async Task<bool> TryAcquireAsync(NpgsqlConnection connection, long key, CancellationToken cancellationToken)
     {

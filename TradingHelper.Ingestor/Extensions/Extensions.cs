@@ -1,4 +1,5 @@
 using TradingHelper.Core.Storage;
+using TradingHelper.Ingestor.Brokers.Kite;
 
 namespace TradingHelper.Ingestor.Extensions;
 
@@ -16,5 +17,7 @@ internal static class Extensions
         builder.Services.AddDatabaseSizeMetric();
         // Registered before any feed: hosted services stop in reverse order, so feeds stop before the writer drains.
         builder.Services.AddTickWriter();
+        // Kite's REST side (instrument master, history backfills, daily login) when Kite or the simulator is the broker.
+        builder.AddKiteRest();
     }
 }

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using TradingHelper.Core.Brokers;
+using TradingHelper.Core.Commands;
+using TradingHelper.Core.Market;
+
+namespace TradingHelper.Api.Brokers;
+
+/// <summary>
+/// The daily Kite login under <c>/api/brokers/kite</c>: a redirect to Kite, the callback Kite redirects back to (which
+/// hands the request token to the Ingestor and waits for the outcome), and the session's status. The browser drives
+/// these GETs, so they take no API key; no response ever carries a token.
+/// </summary>
+public static partial class KiteLoginApi
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    public static IEndpointRouteBuilder MapKiteLoginApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("api/brokers/kite").WithTags("Brokers");
+        api.MapGet("/login", Login).WithName("KiteLogin").WithSummary("Redirect to Kite's login page");
+        api.MapGet("/callback", CallbackAsync).WithName("KiteLoginCallback").WithSummary("Where Kite redirects after a login; completes the session");
+        api.MapGet("/session", GetSessionAsync).WithName("KiteSession").WithSummary("Whether a Kite session is in force, and until when");
+        return app;
+    }
+
+    public static IHostApplicationBuilder AddKiteLogin(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<KiteLoginOptions>().BindConfiguration(KiteLoginOptions.SectionName);
+        builder.Services.AddCommandPublisher();
+        return builder;
+    }
+
+    private static Results<RedirectHttpResult, ProblemHttpResult> Login(IOptions<KiteLoginOptions> options)
+    {
+        var settings = options.Value;
+        if (string.IsNullOrWhiteSpace(settings.ApiKey))
+        {
+            return TypedResults.Problem(
+                "Kite:ApiKey is not configured for the Api; set it (environment variable Kite__ApiKey) to the api_key of your Kite Connect app.",
+                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Kite login is not configured");
+        }
+        return TypedResults.Redirect($"{settings.LoginUrl}?v=3&api_key={Uri.EscapeDataString(settings.ApiKey)}");
+    }
+
+    private static async Task<Results<Ok<KiteLoginResponse>, ValidationProblem, ProblemHttpResult>> CallbackAsync(
+        [FromQuery(Name = "request_token")] string? requestToken,
+        [FromQuery] string? status,
+        [AsParameters] KiteLoginServices services,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(requestToken) || !RequestTokenPattern().IsMatch(requestToken))
+        {
+            return Invalid("request_token", "Kite's redirect must carry a request_token of letters and digits.");
+        }
+        if (!string.Equals(status, "success", StringComparison.Ordinal))
+        {
+            return Invalid("status", $"Kite reported the login as '{status}', not 'success'; log in again at /api/brokers/kite/login.");
+        }
+
+        var correlationId = Guid.NewGuid().ToString("N");
+        await services.Publisher.PublishAsync(CommandKind.BrokerSession, new BrokerSessionCommand(requestToken, correlationId), cancellationToken);
+
+        var database = services.Redis.GetDatabase();
+        var deadline = services.Time.GetUtcNow() + services.Options.Value.CallbackTimeout;
+        while (services.Time.GetUtcNow() < deadline)
+        {
+            if ((string?)await database.StringGetAsync(BrokerSessionKeys.Result(correlationId)) is { } json
+                && JsonSerializer.Deserialize<BrokerSessionResult>(json, CommandJson.Options) is { } result)
+            {
+                return result.Succeeded
+                    ? TypedResults.Ok(new KiteLoginResponse(true, result.ExpiresAt, $"Logged in to Kite until 06:00 IST ({Ist(result.ExpiresAt)})."))
+                    : TypedResults.Problem(result.Error, statusCode: StatusCodes.Status502BadGateway, title: "Kite login failed");
+            }
+            await Task.Delay(PollInterval, services.Time, cancellationToken);
+        }
+        return TypedResults.Problem(
+            $"The Ingestor did not complete the login within {services.Options.Value.CallbackTimeout.TotalSeconds:0} s; check GET /api/brokers/kite/session, or log in again.",
+            statusCode: StatusCodes.Status504GatewayTimeout, title: "Kite login is still pending");
+    }
+
+    private static async Task<Ok<BrokerSessionStatus>> GetSessionAsync(IConnectionMultiplexer redis, TimeProvider time)
+    {
+        var json = (string?)await redis.GetDatabase().StringGetAsync(BrokerSessionKeys.Status("kite"));
+        var status = json is null ? null : JsonSerializer.Deserialize<BrokerSessionStatus>(json, CommandJson.Options);
+        // An expiry that passed while no Ingestor was there to say so is still an expiry.
+        if (status is { Valid: true, ExpiresAt: { } expiresAt } && expiresAt <= time.GetUtcNow())
+        {
+            status = status with { Valid = false, Problem = "Kite access token expired at 06:00 IST; log in again at /api/brokers/kite/login" };
+        }
+        return TypedResults.Ok(status ?? new BrokerSessionStatus(false, null, "No Kite session has been reported by an Ingestor yet.", time.GetUtcNow()));
+    }
+
+    private static string Ist(DateTimeOffset? instant) =>
+        instant?.ToOffset(IndianMarket.IstOffset).ToString("yyyy-MM-dd HH:mm 'IST'", CultureInfo.InvariantCulture) ?? "unknown";
+
+    private static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: $"Invalid Kite callback: {field}");
+
+    [GeneratedRegex("^[A-Za-z0-9]{1,128}$")]
+    private static partial Regex RequestTokenPattern();
+}
+
+/// <summary>The callback's answer after a successful login; it never holds a token.</summary>
+public sealed record KiteLoginResponse(bool LoggedIn, DateTimeOffset? ExpiresAt, string Message);
+
+/// <summary>Services the login callback uses.</summary>
+public sealed record KiteLoginServices(CommandPublisher Publisher, IConnectionMultiplexer Redis, IOptions<KiteLoginOptions> Options, TimeProvider Time);
