@@ -75,6 +75,9 @@ internal static class Extensions
             .BindConfiguration(ApiOptions.SectionName)
             .ValidateDataAnnotations()
             .Validate(api => !production || !string.IsNullOrEmpty(api.ApiKey), "Api:ApiKey must be set in Production.")
+            .Validate(
+                api => string.IsNullOrEmpty(api.ApiKey) || api.ApiKey.Length >= ApiOptions.MinApiKeyLength,
+                $"Api:ApiKey must be at least {ApiOptions.MinApiKeyLength} characters.")
             .ValidateOnStart();
         builder.Services.AddOptions<ApiCorsOptions>()
             .BindConfiguration(ApiCorsOptions.SectionName)

@@ -14,6 +14,7 @@ public static class InstrumentsApi
         var changes = api.MapGroup("").RequireApiKey();
         changes.MapPost("/sync", SyncInstruments)
             .WithName(nameof(SyncInstruments))
+            .ProducesValidationProblem()
             .WithSummary("Refresh the instrument master from the broker")
             .WithDescription("Asks the Ingestor to download the broker's instrument list and upsert it. Returns at once with the job to watch.");
 

@@ -7,8 +7,10 @@ public sealed class ApiOptions
 {
     public const string SectionName = "Api";
 
-    /// <summary>The key mutating requests must send in <c>X-Api-Key</c>; required in Production.</summary>
-    [MinLength(16)]
+    public const int MinApiKeyLength = 16;
+
+    /// <summary>The key mutating requests must send in <c>X-Api-Key</c>: at least 16 characters, required in Production.</summary>
+    /// <remarks>Empty counts as not set: mutating endpoints then answer 503.</remarks>
     public string? ApiKey { get; set; }
 
     /// <summary>Requests whose body is larger than this are refused with 413.</summary>

@@ -21,6 +21,7 @@ internal sealed partial class TickFanout(
     private readonly ConcurrentDictionary<int, TickClient[]> _routes = new();
     private readonly Lock _routesGate = new();
     private int _clients;
+    private ChannelMessageQueue? _queue;
 
     /// <summary>Admits one more client unless the instance is full; pair with <see cref="Leave"/>.</summary>
     public bool TryJoin()
@@ -77,25 +78,25 @@ internal sealed partial class TickFanout(
         }
     }
 
+    /// <summary>Subscribes before the host finishes starting, so no client can connect ahead of the subscription.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _queue = await TrySubscribeAsync();
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var channel = RedisChannel.Literal(liveTicks.Value.Channel);
         var ticks = new List<RawTick>(256);
         while (!stoppingToken.IsCancellationRequested)
         {
-            ChannelMessageQueue queue;
-            try
+            var queue = _queue ?? await TrySubscribeAsync();
+            _queue = null;
+            if (queue is null)
             {
-                // The multiplexer re-subscribes by itself after a reconnect, so one subscription lasts the process.
-                queue = await redis.GetSubscriber().SubscribeAsync(channel);
-            }
-            catch (RedisException exception)
-            {
-                LogSubscribeFailed(logger, exception, liveTicks.Value.Channel);
                 await Task.Delay(TimeSpan.FromSeconds(1), timeProvider, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 continue;
             }
-            LogSubscribed(logger, liveTicks.Value.Channel);
             try
             {
                 // Drained by a loop that never waits on a client, so the queue only backs up if parsing cannot keep pace.
@@ -112,6 +113,22 @@ internal sealed partial class TickFanout(
             {
                 await queue.UnsubscribeAsync();
             }
+        }
+    }
+
+    private async Task<ChannelMessageQueue?> TrySubscribeAsync()
+    {
+        try
+        {
+            // The multiplexer re-subscribes by itself after a reconnect, so one subscription lasts the process.
+            var queue = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(liveTicks.Value.Channel));
+            LogSubscribed(logger, liveTicks.Value.Channel);
+            return queue;
+        }
+        catch (RedisException exception)
+        {
+            LogSubscribeFailed(logger, exception, liveTicks.Value.Channel);
+            return null;
         }
     }
 

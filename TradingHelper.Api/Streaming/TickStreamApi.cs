@@ -11,6 +11,8 @@ public static class TickStreamApi
 
         api.MapGet("/ticks", StreamTicks)
             .WithName(nameof(StreamTicks))
+            .Produces(StatusCodes.Status101SwitchingProtocols)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("Live ticks over a WebSocket")
             .WithDescription(
                 "Upgrade to a WebSocket, then send {\"action\":\"subscribe\",\"tokens\":[instrument ids]}. The server answers with "
