@@ -152,9 +152,11 @@ internal sealed partial class TickFanout(
         {
             if (_routes.TryGetValue(tick.Token, out var clients))
             {
+                // One copy shared by all clients: a slice would pin the whole batch for as long as a slow client holds it.
+                ReadOnlyMemory<byte> json = tick.Json.ToArray();
                 foreach (var client in clients)
                 {
-                    client.Offer(tick.Token, tick.Json);
+                    client.Offer(tick.Token, json);
                 }
             }
         }

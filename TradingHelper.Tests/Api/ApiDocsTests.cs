@@ -6,15 +6,16 @@ namespace TradingHelper.Tests.Api;
 
 public sealed partial class ApiDocsTests(ApiTestContext context) : IClassFixture<ApiTestContext>
 {
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    // A hang guard, not a timed assertion: every wait in these tests ends with this token.
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task The_openapi_document_lists_the_routes_and_the_api_key_scheme()
     {
         await using var api = context.Start();
         using var client = api.Factory.CreateClient();
 
-        using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json", _ct));
+        using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json", Ct));
 
         var root = document.RootElement;
         var paths = root.GetProperty("paths");
@@ -30,14 +31,14 @@ public sealed partial class ApiDocsTests(ApiTestContext context) : IClassFixture
         Assert.False(paths.GetProperty("/api/ws/ticks").GetProperty("get").TryGetProperty("security", out _));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task The_docs_page_is_html_whose_scripts_come_from_this_server()
     {
         await using var api = context.Start();
         using var client = api.Factory.CreateClient();
 
-        using var page = await client.GetAsync("/docs", _ct);
-        var html = await page.Content.ReadAsStringAsync(_ct);
+        using var page = await client.GetAsync("/docs", Ct);
+        var html = await page.Content.ReadAsStringAsync(Ct);
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
@@ -46,7 +47,7 @@ public sealed partial class ApiDocsTests(ApiTestContext context) : IClassFixture
         foreach (var script in scripts)
         {
             Assert.False(Uri.TryCreate(script, UriKind.Absolute, out var absolute) && absolute.Scheme.StartsWith("http", StringComparison.Ordinal), script);
-            using var asset = await client.GetAsync(new Uri(page.RequestMessage!.RequestUri!, script), _ct);
+            using var asset = await client.GetAsync(new Uri(page.RequestMessage!.RequestUri!, script), Ct);
             Assert.Equal(HttpStatusCode.OK, asset.StatusCode);
         }
         Assert.DoesNotContain("fonts.scalar.com", html, StringComparison.Ordinal);

@@ -11,9 +11,10 @@ namespace TradingHelper.Tests.Api;
 public sealed class ApiSecurityTests(ApiTestContext context) : IClassFixture<ApiTestContext>
 {
     private const string SyncPath = "/api/instruments/sync";
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    // A hang guard, not a timed assertion: every wait in these tests ends with this token.
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Theory]
+    [Theory(Timeout = 60_000)]
     [InlineData(null)]
     [InlineData("wrong-key-that-is-long-enough")]
     [InlineData(ApiTestContext.ApiKey + "x")]
@@ -22,7 +23,7 @@ public sealed class ApiSecurityTests(ApiTestContext context) : IClassFixture<Api
         await using var api = context.Start();
         using var client = api.Factory.CreateClient();
 
-        using var response = await client.SendAsync(Sync(key), _ct);
+        using var response = await client.SendAsync(Sync(key), Ct);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         var body = await ProblemAsync(response, 401);
@@ -32,16 +33,16 @@ public sealed class ApiSecurityTests(ApiTestContext context) : IClassFixture<Api
         Assert.Equal(0, await context.Redis.GetDatabase().StreamLengthAsync(api.CommandStream));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_change_with_the_key_is_accepted_and_sends_the_command()
     {
         await using var api = context.Start();
         using var client = api.Factory.CreateClient();
 
-        using var response = await client.SendAsync(Sync(ApiTestContext.ApiKey, """{"exchanges":["nfo","NSE"]}"""), _ct);
+        using var response = await client.SendAsync(Sync(ApiTestContext.ApiKey, """{"exchanges":["nfo","NSE"]}"""), Ct);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        using var accepted = JsonDocument.Parse(await response.Content.ReadAsStringAsync(_ct));
+        using var accepted = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         var jobId = accepted.RootElement.GetProperty("jobId").GetGuid();
         Assert.Equal($"/api/historical/jobs/{jobId}", response.Headers.Location?.ToString());
         var command = Assert.Single(await context.Redis.GetDatabase().StreamRangeAsync(api.CommandStream));
@@ -52,13 +53,13 @@ public sealed class ApiSecurityTests(ApiTestContext context) : IClassFixture<Api
         Assert.Equal(["NFO", "NSE"], payload.RootElement.GetProperty("exchanges").EnumerateArray().Select(e => e.GetString()));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_change_without_a_body_syncs_every_exchange()
     {
         await using var api = context.Start();
         using var client = api.Factory.CreateClient();
 
-        using var response = await client.SendAsync(Sync(ApiTestContext.ApiKey), _ct);
+        using var response = await client.SendAsync(Sync(ApiTestContext.ApiKey), Ct);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var command = Assert.Single(await context.Redis.GetDatabase().StreamRangeAsync(api.CommandStream));
@@ -66,19 +67,19 @@ public sealed class ApiSecurityTests(ApiTestContext context) : IClassFixture<Api
         Assert.Equal(JsonValueKind.Null, payload.RootElement.GetProperty("exchanges").ValueKind);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Changes_are_switched_off_while_no_key_is_configured()
     {
         await using var api = context.Start(("Api:ApiKey", null));
         using var client = api.Factory.CreateClient();
 
-        using var response = await client.SendAsync(Sync("anything-at-all-long-enough"), _ct);
+        using var response = await client.SendAsync(Sync("anything-at-all-long-enough"), Ct);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("Api:ApiKey", await ProblemAsync(response, 503), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Production_refuses_to_start_without_a_key()
     {
         await using var api = context.Start(("Api:ApiKey", null));
@@ -89,13 +90,13 @@ public sealed class ApiSecurityTests(ApiTestContext context) : IClassFixture<Api
         Assert.Contains("Api:ApiKey must be set in Production", failure.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task An_invalid_body_is_a_validation_problem_naming_the_field()
     {
         await using var api = context.Start();
         using var client = api.Factory.CreateClient();
 
-        using var response = await client.SendAsync(Sync(ApiTestContext.ApiKey, """{"exchanges":["NSE","LSE"]}"""), _ct);
+        using var response = await client.SendAsync(Sync(ApiTestContext.ApiKey, """{"exchanges":["NSE","LSE"]}"""), Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var problem = JsonDocument.Parse(await ProblemAsync(response, 400));
@@ -103,20 +104,20 @@ public sealed class ApiSecurityTests(ApiTestContext context) : IClassFixture<Api
         Assert.Equal(0, await context.Redis.GetDatabase().StreamLengthAsync(api.CommandStream));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task An_oversized_body_is_refused_with_413()
     {
         await using var api = context.Start(("Api:MaxRequestBodyBytes", "1024"));
         using var client = api.Factory.CreateClient();
         var exchanges = string.Join(',', Enumerable.Repeat("\"NSE\"", 400));
 
-        using var response = await client.SendAsync(Sync(ApiTestContext.ApiKey, $$"""{"exchanges":[{{exchanges}}]}"""), _ct);
+        using var response = await client.SendAsync(Sync(ApiTestContext.ApiKey, $$"""{"exchanges":[{{exchanges}}]}"""), Ct);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         await ProblemAsync(response, 413);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Too_many_changes_are_refused_with_429_and_retry_after()
     {
         await using var api = context.Start(("Api:RateLimit:PermitLimit", "2"), ("Api:RateLimit:Window", "00:10:00"));
@@ -124,11 +125,11 @@ public sealed class ApiSecurityTests(ApiTestContext context) : IClassFixture<Api
 
         for (var i = 0; i < 2; i++)
         {
-            using var allowed = await client.SendAsync(Sync(ApiTestContext.ApiKey), _ct);
+            using var allowed = await client.SendAsync(Sync(ApiTestContext.ApiKey), Ct);
             Assert.Equal(HttpStatusCode.Accepted, allowed.StatusCode);
         }
-        using var limited = await client.SendAsync(Sync(ApiTestContext.ApiKey), _ct);
-        using var read = await client.GetAsync("/openapi/v1.json", _ct);
+        using var limited = await client.SendAsync(Sync(ApiTestContext.ApiKey), Ct);
+        using var read = await client.GetAsync("/openapi/v1.json", Ct);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         await ProblemAsync(limited, 429);
@@ -136,38 +137,38 @@ public sealed class ApiSecurityTests(ApiTestContext context) : IClassFixture<Api
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Cross_origin_calls_are_allowed_only_from_configured_origins()
     {
         await using var api = context.Start(("Api:Cors:AllowedOrigins:0", "https://charts.example.com"));
         using var client = api.Factory.CreateClient();
 
-        using var allowed = await client.SendAsync(Preflight("https://charts.example.com"), _ct);
-        using var refused = await client.SendAsync(Preflight("https://evil.example.net"), _ct);
+        using var allowed = await client.SendAsync(Preflight("https://charts.example.com"), Ct);
+        using var refused = await client.SendAsync(Preflight("https://evil.example.net"), Ct);
 
         Assert.Equal("https://charts.example.com", Assert.Single(allowed.Headers.GetValues("Access-Control-Allow-Origin")));
         Assert.Contains("x-api-key", string.Join(',', allowed.Headers.GetValues("Access-Control-Allow-Headers")), StringComparison.OrdinalIgnoreCase);
         Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task No_origin_is_allowed_cross_origin_by_default()
     {
         await using var api = context.Start();
         using var client = api.Factory.CreateClient();
 
-        using var response = await client.SendAsync(Preflight("https://charts.example.com"), _ct);
+        using var response = await client.SendAsync(Preflight("https://charts.example.com"), Ct);
 
         Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task An_unknown_route_is_a_problem()
     {
         await using var api = context.Start();
         using var client = api.Factory.CreateClient();
 
-        using var response = await client.GetAsync("/api/nothing-here", _ct);
+        using var response = await client.GetAsync("/api/nothing-here", Ct);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         await ProblemAsync(response, 404);
@@ -196,10 +197,10 @@ public sealed class ApiSecurityTests(ApiTestContext context) : IClassFixture<Api
         return request;
     }
 
-    private async Task<string> ProblemAsync(HttpResponseMessage response, int status)
+    private static async Task<string> ProblemAsync(HttpResponseMessage response, int status)
     {
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var body = await response.Content.ReadAsStringAsync(_ct);
+        var body = await response.Content.ReadAsStringAsync(Ct);
         using var problem = JsonDocument.Parse(body);
         Assert.Equal(status, problem.RootElement.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrWhiteSpace(problem.RootElement.GetProperty("title").GetString()));

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -11,22 +12,25 @@ namespace TradingHelper.Tests.Api;
 public sealed class TickStreamTests(ApiTestContext context) : IClassFixture<ApiTestContext>
 {
     private static readonly DateTimeOffset MarketOpen = new(2026, 11, 25, 3, 45, 0, TimeSpan.Zero);
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    // A hang guard, not a timed assertion: every wait in these tests ends with this token.
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_slow_client_gets_the_latest_tick_per_instrument_and_never_holds_up_the_others()
     {
         await using var api = context.Start();
         var gates = new Dictionary<string, SendGate> { ["slow"] = new() };
         using var server = api.Factory.WithWebHostBuilder(host => host.ConfigureServices(services => services.AddSingleton(SendGate.Filter(gates)))).Server;
+        using var meters = new MeterRecorder(server.Services.GetRequiredService<IMeterFactory>(), "TradingHelper.Api");
         int[] tokens = [101, 102, 103];
         using var fast1 = await ConnectAsync(server);
         using var fast2 = await ConnectAsync(server);
         using var slow = await ConnectAsync(server, "?gate=slow");
         foreach (var client in new[] { fast1, fast2, slow })
         {
-            await client.SubscribeAsync(tokens, _ct);
+            await client.SubscribeAsync(tokens, Ct);
         }
+        Assert.Equal(3, meters.Total("tradinghelper.websocket.clients"));
 
         gates["slow"].Pause();
         const int rounds = 200;
@@ -38,12 +42,12 @@ public sealed class TickStreamTests(ApiTestContext context) : IClassFixture<ApiT
         var latest = tokens.ToDictionary(token => token, token => Price(token, rounds - 1));
 
         // The slow client's sender is stuck in a send; the fast ones must still get every last price.
-        await gates["slow"].Blocked.WaitAsync(_ct);
-        await fast1.ReceiveUntilLatestAsync(latest, _ct);
-        await fast2.ReceiveUntilLatestAsync(latest, _ct);
+        await gates["slow"].Blocked.WaitAsync(Ct);
+        await fast1.ReceiveUntilLatestAsync(latest, Ct);
+        await fast2.ReceiveUntilLatestAsync(latest, Ct);
 
         gates["slow"].Resume();
-        await slow.ReceiveUntilLatestAsync(latest, _ct);
+        await slow.ReceiveUntilLatestAsync(latest, Ct);
 
         foreach (var fast in new[] { fast1, fast2 })
         {
@@ -56,9 +60,10 @@ public sealed class TickStreamTests(ApiTestContext context) : IClassFixture<ApiT
         // At most the batch caught in the held send, then one conflated tick per instrument.
         Assert.InRange(slow.Ticks.Count, tokens.Length, 2 * tokens.Length);
         Assert.Equal(latest, slow.LatestLtp);
+        Assert.InRange(meters.Total("tradinghelper.websocket.ticks_conflated"), rounds * tokens.Length - slow.Ticks.Count, 3 * rounds * tokens.Length);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Subscribing_sends_the_latest_quote_first_then_live_ticks()
     {
         await using var api = context.Start();
@@ -68,11 +73,11 @@ public sealed class TickStreamTests(ApiTestContext context) : IClassFixture<ApiT
         await publisher.PublishAsync([Tick(7, 101.10m, 1)]);
         using var client = await ConnectAsync(api.Factory.Server);
 
-        await client.SendAsync("""{"action":"subscribe","tokens":[7,9]}""", _ct);
-        var subscribed = await client.ReceiveUntilAsync("subscribed", _ct);
-        var quote = await client.ReceiveUntilAsync("ticks", _ct);
+        await client.SendAsync("""{"action":"subscribe","tokens":[7,9]}""", Ct);
+        var subscribed = await client.ReceiveUntilAsync("subscribed", Ct);
+        var quote = await client.ReceiveUntilAsync("ticks", Ct);
         await publisher.PublishAsync([Tick(8, 201m, 2), Tick(7, 102.15m, 2)]);
-        await client.ReceiveUntilLatestAsync(new Dictionary<int, decimal> { [7] = 102.15m }, _ct);
+        await client.ReceiveUntilLatestAsync(new Dictionary<int, decimal> { [7] = 102.15m }, Ct);
 
         Assert.Equal([7, 9], subscribed.GetProperty("tokens").EnumerateArray().Select(token => token.GetInt32()));
         var first = Assert.Single(quote.GetProperty("ticks").EnumerateArray());
@@ -82,23 +87,23 @@ public sealed class TickStreamTests(ApiTestContext context) : IClassFixture<ApiT
         Assert.Equal([(7, 101.10m), (7, 102.15m)], client.Ticks);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Unsubscribed_instruments_stop_arriving()
     {
         await using var api = context.Start();
         var publisher = Publisher(api);
         using var client = await ConnectAsync(api.Factory.Server);
-        await client.SubscribeAsync([1, 2], _ct);
+        await client.SubscribeAsync([1, 2], Ct);
 
-        await client.SendAsync("""{"action":"unsubscribe","tokens":[1]}""", _ct);
-        await client.ReceiveUntilAsync("unsubscribed", _ct);
+        await client.SendAsync("""{"action":"unsubscribe","tokens":[1]}""", Ct);
+        await client.ReceiveUntilAsync("unsubscribed", Ct);
         await publisher.PublishAsync([Tick(1, 10m, 0), Tick(2, 20m, 0)]);
-        await client.ReceiveUntilLatestAsync(new Dictionary<int, decimal> { [2] = 20m }, _ct);
+        await client.ReceiveUntilLatestAsync(new Dictionary<int, decimal> { [2] = 20m }, Ct);
 
         Assert.Equal([(2, 20m)], client.Ticks);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Bad_client_messages_get_an_error_and_the_socket_stays_open()
     {
         await using var api = context.Start(("Api:WebSocket:MaxTokensPerClient", "3"), ("Api:WebSocket:MaxMessageBytes", "256"));
@@ -118,44 +123,44 @@ public sealed class TickStreamTests(ApiTestContext context) : IClassFixture<ApiT
 
         foreach (var message in bad)
         {
-            await client.SendAsync(message, _ct);
-            var answer = await client.ReceiveAsync(_ct);
+            await client.SendAsync(message, Ct);
+            var answer = await client.ReceiveAsync(Ct);
             Assert.Equal("error", answer.GetProperty("type").GetString());
             Assert.False(string.IsNullOrWhiteSpace(answer.GetProperty("message").GetString()));
         }
-        await client.Socket.SendAsync(new byte[] { 1, 2, 3 }, WebSocketMessageType.Binary, true, _ct);
-        Assert.Equal("error", (await client.ReceiveAsync(_ct)).GetProperty("type").GetString());
-        await client.SubscribeAsync([1, 2], _ct);
-        await client.SendAsync("""{"action":"subscribe","tokens":[3,4]}""", _ct);
-        Assert.Contains("At most 3", (await client.ReceiveAsync(_ct)).GetProperty("message").GetString(), StringComparison.Ordinal);
+        await client.Socket.SendAsync(new byte[] { 1, 2, 3 }, WebSocketMessageType.Binary, true, Ct);
+        Assert.Equal("error", (await client.ReceiveAsync(Ct)).GetProperty("type").GetString());
+        await client.SubscribeAsync([1, 2], Ct);
+        await client.SendAsync("""{"action":"subscribe","tokens":[3,4]}""", Ct);
+        Assert.Contains("At most 3", (await client.ReceiveAsync(Ct)).GetProperty("message").GetString(), StringComparison.Ordinal);
 
         await Publisher(api).PublishAsync([Tick(2, 55.5m, 0)]);
-        await client.ReceiveUntilLatestAsync(new Dictionary<int, decimal> { [2] = 55.5m }, _ct);
+        await client.ReceiveUntilLatestAsync(new Dictionary<int, decimal> { [2] = 55.5m }, Ct);
         Assert.Equal(WebSocketState.Open, client.Socket.State);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_client_over_the_cap_is_closed_with_a_policy_violation()
     {
         await using var api = context.Start(("Api:WebSocket:MaxClients", "1"));
         using var first = await ConnectAsync(api.Factory.Server);
-        await first.SubscribeAsync([1], _ct);
+        await first.SubscribeAsync([1], Ct);
 
         using var second = await ConnectAsync(api.Factory.Server);
-        var result = await second.Socket.ReceiveAsync(new byte[256], _ct);
+        var result = await second.Socket.ReceiveAsync(new byte[256], Ct);
 
         Assert.Equal(WebSocketMessageType.Close, result.MessageType);
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, result.CloseStatus);
-        await first.SubscribeAsync([2], _ct);
+        await first.SubscribeAsync([2], Ct);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_plain_http_request_gets_a_problem()
     {
         await using var api = context.Start();
         using var client = api.Factory.CreateClient();
 
-        using var response = await client.GetAsync("/api/ws/ticks", _ct);
+        using var response = await client.GetAsync("/api/ws/ticks", Ct);
 
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -164,9 +169,9 @@ public sealed class TickStreamTests(ApiTestContext context) : IClassFixture<ApiT
     private LiveTickPublisher Publisher(ApiUnderTest api) =>
         new(context.Redis, Options.Create(new LiveTickOptions { Channel = api.TickChannel, QuotesKey = api.QuotesKey }));
 
-    private async Task<TickSocket> ConnectAsync(TestServer server, string query = "")
+    private static async Task<TickSocket> ConnectAsync(TestServer server, string query = "")
     {
-        var socket = await server.CreateWebSocketClient().ConnectAsync(new Uri(server.BaseAddress, "api/ws/ticks" + query), _ct);
+        var socket = await server.CreateWebSocketClient().ConnectAsync(new Uri(server.BaseAddress, "api/ws/ticks" + query), Ct);
         return new TickSocket(socket);
     }
 
