@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace TradingHelper.Core.Streaming;
 
-/// <summary>Registers the live tick contract: its options everywhere, the publisher in the Ingestor.</summary>
+/// <summary>Registers the live tick contract: its options everywhere, the publisher and batcher in the Ingestor.</summary>
 public static class LiveTickServiceCollectionExtensions
 {
     public static IServiceCollection AddLiveTickOptions(this IServiceCollection services)
@@ -19,6 +19,16 @@ public static class LiveTickServiceCollectionExtensions
     {
         services.AddLiveTickOptions();
         services.TryAddSingleton<LiveTickPublisher>();
+        return services;
+    }
+
+    /// <summary>Adds the publisher and the <see cref="LiveTickBatcher"/> the capture path hands ticks to.</summary>
+    public static IServiceCollection AddLiveTickBatcher(this IServiceCollection services)
+    {
+        services.AddLiveTickPublisher();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<LiveTickBatcher>();
+        services.AddHostedService(provider => provider.GetRequiredService<LiveTickBatcher>());
         return services;
     }
 }

@@ -1,4 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TradingHelper.Core.Streaming;
@@ -27,6 +30,44 @@ public sealed class LiveTickContractTests(ApiTestContext context) : IClassFixtur
         var quotes = await context.Redis.GetDatabase().HashGetAllAsync(options.QuotesKey);
         Assert.Equal(2, quotes.Length);
         Assert.Equal(Tick(5, 22450.10m), LiveTickJson.DeserializeTick((byte[])(await context.Redis.GetDatabase().HashGetAsync(options.QuotesKey, "5"))!));
+        await messages.UnsubscribeAsync();
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_batcher_publishes_queued_ticks_in_order_and_refuses_them_when_full()
+    {
+        var options = new LiveTickOptions
+        {
+            Channel = $"test:ticks:{Guid.NewGuid():N}",
+            QuotesKey = $"test:quotes:{Guid.NewGuid():N}",
+            QueueCapacity = 4,
+        };
+        var messages = await context.Redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(options.Channel));
+        await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var batcher = new LiveTickBatcher(
+            new LiveTickPublisher(context.Redis, Options.Create(options)),
+            Options.Create(options),
+            TimeProvider.System,
+            services.GetRequiredService<IMeterFactory>(),
+            NullLogger<LiveTickBatcher>.Instance);
+        LiveTick[] ticks = [Tick(1, 10m), Tick(2, 20m), Tick(1, 10.05m), Tick(3, 30m)];
+
+        var accepted = ticks.Select(tick => batcher.TryEnqueue(tick)).ToList();
+        var refused = batcher.TryEnqueue(Tick(4, 40m));
+        await batcher.StartAsync(TestContext.Current.CancellationToken);
+        var received = new List<LiveTick>();
+        while (received.Count < ticks.Length)
+        {
+            var message = await messages.ReadAsync(TestContext.Current.CancellationToken);
+            var raw = new List<RawTick>();
+            LiveTickJson.ReadBatch((byte[])message.Message!, raw);
+            received.AddRange(raw.Select(tick => LiveTickJson.DeserializeTick(tick.Json.Span)));
+        }
+        await batcher.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.All(accepted, Assert.True);
+        Assert.False(refused);
+        Assert.Equal(ticks, received);
         await messages.UnsubscribeAsync();
     }
 
