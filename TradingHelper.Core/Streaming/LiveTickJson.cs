@@ -10,13 +10,13 @@ public static class LiveTickJson
 {
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
 
-    /// <summary>Writes one tick object.</summary>
+    /// <summary>Writes one tick object, its time in UTC.</summary>
     public static void WriteTick(Utf8JsonWriter writer, in LiveTick tick) =>
-        JsonSerializer.Serialize(writer, tick, LiveTickJsonContext.Default.LiveTick);
+        JsonSerializer.Serialize(writer, InUtc(tick), LiveTickJsonContext.Default.LiveTick);
 
-    /// <summary>Serializes one tick object to UTF-8.</summary>
+    /// <summary>Serializes one tick object to UTF-8, its time in UTC.</summary>
     public static byte[] SerializeTick(in LiveTick tick) =>
-        JsonSerializer.SerializeToUtf8Bytes(tick, LiveTickJsonContext.Default.LiveTick);
+        JsonSerializer.SerializeToUtf8Bytes(InUtc(tick), LiveTickJsonContext.Default.LiveTick);
 
     /// <summary>Reads one tick object.</summary>
     public static LiveTick DeserializeTick(ReadOnlySpan<byte> json) =>
@@ -112,6 +112,9 @@ public static class LiveTickJson
         }
         return token ?? throw new JsonException("A tick has no integer 'token'.");
     }
+
+    private static LiveTick InUtc(in LiveTick tick) =>
+        tick.Time.Offset == TimeSpan.Zero ? tick : tick with { Time = tick.Time.ToUniversalTime() };
 
     private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
     {

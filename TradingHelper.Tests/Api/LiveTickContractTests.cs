@@ -84,6 +84,16 @@ public sealed class LiveTickContractTests(ApiTestContext context) : IClassFixtur
         Assert.Equal("2026-11-25T09:59:59.5+00:00", root.GetProperty("time").GetString());
     }
 
+    [Fact]
+    public void A_tick_stamped_in_IST_is_written_in_UTC()
+    {
+        var ist = Tick(42, 1m) with { Time = new DateTimeOffset(2026, 11, 25, 15, 29, 59, 500, TimeSpan.FromHours(5.5)) };
+
+        using var json = JsonDocument.Parse(LiveTickJson.SerializeTick(ist));
+
+        Assert.Equal("2026-11-25T09:59:59.5+00:00", json.RootElement.GetProperty("time").GetString());
+    }
+
     [Theory]
     [InlineData("""{"ticks":[{"ltp":1}]}""")]
     [InlineData("""{"ticks":[{"token":"5"}]}""")]
