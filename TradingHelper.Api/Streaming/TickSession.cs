@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TradingHelper.Core.Streaming;
 
