@@ -1,5 +1,7 @@
 using TradingHelper.Api.Brokers;
 using TradingHelper.Api.Extensions;
+using TradingHelper.Api.Instruments;
+using TradingHelper.Api.Streaming;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,7 +10,11 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseApiPipeline();
 app.MapDefaultEndpoints();
 app.MapKiteLoginApi();
+app.MapApiDocs();
+app.MapInstrumentsApi();
+app.MapTickStreamApi();
 
 app.Run();
