@@ -27,7 +27,7 @@ var redis = builder.AddRedis("redis")
     .WithoutHttpsCertificate();
 #pragma warning restore ASPIRECERTIFICATES001
 
-builder.AddProject<Projects.TradingHelper_Api>("api")
+var api = builder.AddProject<Projects.TradingHelper_Api>("api")
     .WithReference(db).WaitFor(db)
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Api__ApiKey", apiKey)
@@ -53,9 +53,12 @@ switch (brokerKind)
             .WithEnvironment("Kite__TickerUrl", $"ws://{market.Property(EndpointProperty.HostAndPort)}/");
         break;
     case "kite":
+        var kiteApiKey = builder.AddParameter("kite-api-key");
         ingestor
-            .WithEnvironment("Kite__ApiKey", builder.AddParameter("kite-api-key"))
+            .WithEnvironment("Kite__ApiKey", kiteApiKey)
             .WithEnvironment("Kite__ApiSecret", builder.AddParameter("kite-api-secret", secret: true));
+        // The Api sends the browser to Kite's login page, which needs the (non-secret) api_key; the secret stays above.
+        api.WithEnvironment("Kite__ApiKey", kiteApiKey);
         break;
     case "fyers":
         ingestor
