@@ -8,9 +8,10 @@ data=${TRADINGHELPER_DATA:-$root/.data}
 pg_port=${TRADINGHELPER_PG_PORT:-55432}
 redis_port=${TRADINGHELPER_REDIS_PORT:-56379}
 prom_port=${TRADINGHELPER_PROMETHEUS_PORT:-9090}
-api_url=http://127.0.0.1:5080
-ingestor_url=http://127.0.0.1:5081
-simulator_url=http://127.0.0.1:5090
+api_url=http://127.0.0.1:${TRADINGHELPER_API_PORT:-5080}
+ingestor_url=http://127.0.0.1:${TRADINGHELPER_INGESTOR_PORT:-5081}
+simulator_url=http://127.0.0.1:${TRADINGHELPER_SIMULATOR_PORT:-5090}
+configuration=${TRADINGHELPER_CONFIGURATION:-Release}
 
 missing=()
 pg_bin=""
@@ -70,9 +71,15 @@ prometheus --config.file="$root/prometheus/prometheus.local.yml" --storage.tsdb.
   --web.listen-address="127.0.0.1:$prom_port" >"$data/logs/prometheus.log" 2>&1 &
 pids+=($!)
 
-echo "Building..."
-dotnet build "$root/TradingHelper.sln" -c Release -v quiet -nologo >"$data/logs/build.log" 2>&1 \
-  || { echo "Build failed; see $data/logs/build.log" >&2; exit 1; }
+if [ -z "${TRADINGHELPER_SKIP_BUILD:-}" ]; then
+  echo "Building ($configuration)..."
+  dotnet build "$root/TradingHelper.sln" -c "$configuration" -v quiet -nologo >"$data/logs/build.log" 2>&1 \
+    || { echo "Build failed; see $data/logs/build.log" >&2; exit 1; }
+fi
+
+# Mutating Api calls need a key; a local install gets its own, kept with the data.
+[ -s "$data/api-key" ] || head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$data/api-key"
+export Api__ApiKey=${Api__ApiKey:-$(cat "$data/api-key")}
 
 export ConnectionStrings__tradingdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=trading_data"
 export ConnectionStrings__redis="127.0.0.1:$redis_port"
@@ -81,7 +88,7 @@ export TickWriter__SpoolDirectory="$data/spool"
 
 start_service() {
   local name=$1 url=$2
-  (cd "$root/TradingHelper.$name/bin/Release/net10.0" && ASPNETCORE_URLS=$url exec dotnet "TradingHelper.$name.dll") \
+  (cd "$root/TradingHelper.$name/bin/$configuration/net10.0" && ASPNETCORE_URLS=$url exec dotnet "TradingHelper.$name.dll") \
     >"$data/logs/$name.log" 2>&1 &
   pids+=($!)
 }
@@ -93,7 +100,9 @@ fi
 export Broker__Kind=$broker
 if [ "$broker" = simulator ]; then
   start_service Simulator "$simulator_url"
-  export Kite__TickerUrl="ws://127.0.0.1:5090/" Kite__ApiBaseUrl="$simulator_url" Kite__ApiKey=simulator Kite__AccessToken=simulator
+  # The simulator's own credentials; a real Kite account is configured with Broker__Kind=kite and Kite__* instead.
+  export Kite__TickerUrl="ws://${simulator_url#http://}/" Kite__ApiBaseUrl="$simulator_url" \
+    Kite__ApiKey=sim_api_key Kite__ApiSecret=sim_api_secret Kite__AccessToken=sim_access_token
 fi
 start_service Ingestor "$ingestor_url"
 start_service Api "$api_url"
@@ -116,7 +125,7 @@ wait_healthy Api "$api_url"
 cat <<EOT
 
 TradingHelper is running (broker: $broker). Ctrl-C stops everything.
-  Api            $api_url
+  Api            $api_url          (X-Api-Key: $Api__ApiKey)
   API docs       $api_url/docs
   Live chart     $api_url/chart
   Api metrics    $api_url/metrics
