@@ -125,7 +125,7 @@ wait_healthy Api "$api_url"
 cat <<EOT
 
 TradingHelper is running (broker: $broker). Ctrl-C stops everything.
-  Api            $api_url          (X-Api-Key: $Api__ApiKey)
+  Api            $api_url   (X-Api-Key for changes: cat $data/api-key)
   API docs       $api_url/docs
   Live chart     $api_url/chart
   Api metrics    $api_url/metrics
