@@ -1,12 +1,14 @@
 namespace TradingHelper.Api.Chart;
 
-/// <summary>The live chart at <c>/chart</c>, static files under <c>wwwroot/chart</c> served by the static file middleware.</summary>
+/// <summary>The live chart at <c>/chart</c>: its page, with scripts and styles under <c>wwwroot/chart</c> and <c>wwwroot/lib</c>.</summary>
 public static class ChartPage
 {
     public static IEndpointRouteBuilder MapChartPage(this IEndpointRouteBuilder app)
     {
-        // Relative asset links in the page resolve only under "/chart/".
-        app.MapGet("/chart", () => TypedResults.Redirect("/chart/")).ExcludeFromDescription();
+        // Routing matches "/chart" and "/chart/" alike; the page links its assets by absolute path so both work.
+        app.MapGet("/chart", (IWebHostEnvironment environment) =>
+                TypedResults.PhysicalFile(Path.Combine(environment.WebRootPath, "chart", "index.html"), "text/html; charset=utf-8"))
+            .ExcludeFromDescription();
         return app;
     }
 }

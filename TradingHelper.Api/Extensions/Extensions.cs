@@ -70,8 +70,7 @@ internal static class Extensions
         app.UseCors();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseRateLimiter();
-        // The /chart page and its bundled chart library (wwwroot/lib, copied from ClientApp at build time).
-        app.UseDefaultFiles();
+        // The /chart page's scripts and its bundled chart library (wwwroot/lib, copied from ClientApp at build time).
         app.UseStaticFiles();
         var webSockets = app.Services.GetRequiredService<IOptions<TickStreamOptions>>().Value;
         app.UseWebSockets(new WebSocketOptions

@@ -13,7 +13,7 @@ public static class GapsApi
     {
         var api = app.MapGroup("api/gaps").WithTags("Feed gaps");
 
-        api.MapGet("/", GetGaps)
+        api.MapGet("", GetGaps)
             .WithName(nameof(GetGaps))
             .WithSummary("List feed gaps")
             .WithDescription(

@@ -16,6 +16,7 @@ public static class HistoricalApi
 
         api.MapGet("/candles", GetCandles)
             .WithName(nameof(GetCandles))
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Read candles of one instrument")
             .WithDescription(
                 "OHLC candles of 1m, 5m, 15m, 1h (from 09:15 IST) or 1d (IST days), oldest first. Broker history wins over "
@@ -24,6 +25,8 @@ public static class HistoricalApi
 
         api.MapGet("/jobs/{id}", GetJob)
             .WithName(nameof(GetJob))
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Progress of a backfill job")
             .WithDescription("Status (queued, running, succeeded, failed, cancelled), overall percent, and per instrument how far history was fetched, candles written and errors.");
 

@@ -18,7 +18,7 @@ public static class InstrumentsApi
     {
         var api = app.MapGroup("api/instruments").WithTags("Instruments");
 
-        api.MapGet("/", SearchInstruments)
+        api.MapGet("", SearchInstruments)
             .WithName(nameof(SearchInstruments))
             .WithSummary("Search instruments")
             .WithDescription(
@@ -27,6 +27,8 @@ public static class InstrumentsApi
 
         api.MapGet("/{token}", GetInstrument)
             .WithName(nameof(GetInstrument))
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Get one instrument by token")
             .WithDescription("The instrument and its subscription, if any. The token is the internal instrument id, not a broker token.");
 

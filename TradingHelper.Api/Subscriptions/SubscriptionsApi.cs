@@ -9,7 +9,7 @@ public static class SubscriptionsApi
     {
         var api = app.MapGroup("api/subscriptions").WithTags("Subscriptions");
 
-        api.MapGet("/", GetSubscriptions)
+        api.MapGet("", GetSubscriptions)
             .WithName(nameof(GetSubscriptions))
             .WithSummary("List the active subscriptions")
             .WithDescription("Every instrument the Ingestor is asked to capture, with its feed mode and instrument details.");

@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+namespace TradingHelper.Tests.Api;
+
+public sealed class ApiRoutesDocsTests(ApiTestContext context) : IClassFixture<ApiTestContext>
+{
+    // A hang guard, not a timed assertion: every wait in these tests ends with this token.
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("/api/instruments", "get", "Instruments", "200,400", false)]
+    [InlineData("/api/instruments/{token}", "get", "Instruments", "200,404", false)]
+    [InlineData("/api/instruments/subscribe", "post", "Instruments", "202,400,401,413", true)]
+    [InlineData("/api/instruments/unsubscribe", "post", "Instruments", "202,400,401", true)]
+    [InlineData("/api/subscriptions", "get", "Subscriptions", "200", false)]
+    [InlineData("/api/historical/backfill", "post", "Historical", "202,400,401", true)]
+    [InlineData("/api/historical/jobs/{id}", "get", "Historical", "200,404", false)]
+    [InlineData("/api/historical/candles", "get", "Historical", "200,400,404", false)]
+    [InlineData("/api/gaps", "get", "Feed gaps", "200,400", false)]
+    public async Task Each_route_is_documented_with_a_summary_a_tag_and_its_answers(string path, string method, string tag, string statuses, bool needsKey)
+    {
+        await using var api = context.Start();
+        using var client = api.Factory.CreateClient();
+
+        using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json", Ct));
+
+        var paths = document.RootElement.GetProperty("paths");
+        Assert.True(paths.TryGetProperty(path, out var route), $"{path} missing; documented: {string.Join(", ", paths.EnumerateObject().Select(p => p.Name))}");
+        var operation = route.GetProperty(method);
+        Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()));
+        Assert.Equal(tag, Assert.Single(operation.GetProperty("tags").EnumerateArray()).GetString());
+        var responses = operation.GetProperty("responses");
+        foreach (var status in statuses.Split(','))
+        {
+            Assert.True(responses.TryGetProperty(status, out _), $"{method} {path} does not document {status}: {responses}");
+        }
+        Assert.Equal(needsKey, operation.TryGetProperty("security", out _));
+        Assert.True(responses.GetProperty(statuses.Split(',')[0]).TryGetProperty("content", out _), $"{method} {path} has no response schema");
+    }
+}
