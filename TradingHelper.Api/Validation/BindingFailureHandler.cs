@@ -51,7 +51,7 @@ internal sealed partial class BindingFailureHandler(IProblemDetailsService probl
             : $"{field} is required.");
     }
 
-    private static string Describe(string type) => type.TrimEnd('?') switch
+    private static string Describe(string type) => Unwrap(type) switch
     {
         "int" or "long" or "Int32" or "Int64" => "integer",
         "bool" or "Boolean" => "boolean (true or false)",
@@ -60,6 +60,9 @@ internal sealed partial class BindingFailureHandler(IProblemDetailsService probl
         "MarketTime" => "time (ISO-8601 such as 2026-11-25T09:15:00+05:30, or a date; no offset means IST)",
         var other => other,
     };
+
+    private static string Unwrap(string type) =>
+        type.StartsWith("Nullable<", StringComparison.Ordinal) && type.EndsWith('>') ? type["Nullable<".Length..^1] : type.TrimEnd('?');
 
     // Framework messages: Failed to bind parameter "int page" from "x".  /  Required parameter "int token" was not provided ...
     [GeneratedRegex("""parameter "(?<type>[^"\s]+) (?<name>[A-Za-z_][A-Za-z0-9_]*)"(?: from "(?<value>[^"]*)")?""")]
