@@ -24,8 +24,7 @@ public readonly partial record struct MarketTime(DateTimeOffset Value) : IParsab
         var text = UnencodedOffset().Replace(s.Trim(), "+$1");
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            result = new MarketTime(new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), IndianMarket.IstOffset));
-            return true;
+            return TryIst(date.ToDateTime(TimeOnly.MinValue), out result);
         }
         if (!text.Contains('T', StringComparison.Ordinal))
         {
@@ -40,7 +39,14 @@ public readonly partial record struct MarketTime(DateTimeOffset Value) : IParsab
             result = new MarketTime(instant);
             return true;
         }
-        if (!DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local) && TryIst(local, out result);
+    }
+
+    // IST wall-clock time; years before 1900 are refused, which also keeps 0001-01-01 from falling off the calendar in UTC.
+    private static bool TryIst(DateTime local, out MarketTime result)
+    {
+        result = default;
+        if (local.Year < 1900)
         {
             return false;
         }

@@ -1,8 +1,10 @@
+using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace TradingHelper.Tests.Api;
 
-public sealed class ApiRoutesDocsTests(ApiTestContext context) : IClassFixture<ApiTestContext>
+public sealed partial class ApiRoutesDocsTests(ApiTestContext context) : IClassFixture<ApiTestContext>
 {
     // A hang guard, not a timed assertion: every wait in these tests ends with this token.
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -37,4 +39,31 @@ public sealed class ApiRoutesDocsTests(ApiTestContext context) : IClassFixture<A
         Assert.Equal(needsKey, operation.TryGetProperty("security", out _));
         Assert.True(responses.GetProperty(statuses.Split(',')[0]).TryGetProperty("content", out _), $"{method} {path} has no response schema");
     }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("/chart")]
+    [InlineData("/chart/")]
+    public async Task The_chart_page_and_everything_it_loads_come_from_this_server(string path)
+    {
+        await using var api = context.Start();
+        using var client = api.Factory.CreateClient();
+
+        using var page = await client.GetAsync(path, Ct);
+        var html = await page.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var assets = AssetLink().Matches(html).Select(match => match.Groups["url"].Value).Where(url => !url.StartsWith("data:", StringComparison.Ordinal)).ToList();
+        Assert.Contains("/lib/lightweight-charts.standalone.production.js", assets);
+        Assert.Contains("/chart/chart.js", assets);
+        foreach (var asset in assets)
+        {
+            Assert.StartsWith("/", asset, StringComparison.Ordinal);
+            using var response = await client.GetAsync(asset, Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{asset}: {(int)response.StatusCode}");
+        }
+    }
+
+    [GeneratedRegex("(?:src|href)=\"(?<url>[^\"]+)\"", RegexOptions.IgnoreCase)]
+    private static partial Regex AssetLink();
 }
