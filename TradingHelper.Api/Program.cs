@@ -1,7 +1,11 @@
 using TradingHelper.Api.Brokers;
+using TradingHelper.Api.Chart;
 using TradingHelper.Api.Extensions;
+using TradingHelper.Api.Gaps;
+using TradingHelper.Api.Historical;
 using TradingHelper.Api.Instruments;
 using TradingHelper.Api.Streaming;
+using TradingHelper.Api.Subscriptions;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,6 +19,10 @@ app.MapDefaultEndpoints();
 app.MapKiteLoginApi();
 app.MapApiDocs();
 app.MapInstrumentsApi();
+app.MapSubscriptionsApi();
+app.MapHistoricalApi();
+app.MapGapsApi();
+app.MapChartPage();
 app.MapTickStreamApi();
 
 app.Run();

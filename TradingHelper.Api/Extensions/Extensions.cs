@@ -2,9 +2,14 @@ using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using StackExchange.Redis;
 using TradingHelper.Api.Brokers;
+using TradingHelper.Api.Gaps;
+using TradingHelper.Api.Historical;
+using TradingHelper.Api.Instruments;
 using TradingHelper.Api.OpenApi;
 using TradingHelper.Api.Security;
 using TradingHelper.Api.Streaming;
+using TradingHelper.Api.Subscriptions;
+using TradingHelper.Api.Validation;
 using TradingHelper.Core.Commands;
 using TradingHelper.Core.Storage;
 using TradingHelper.Core.Streaming;
@@ -25,6 +30,23 @@ internal static class Extensions
         builder.Services.AddProblemDetails();
 
         builder.Services.AddValidation();
+        // Binding failures throw so that BindingFailureHandler can name the field; the default is a bare 400 outside Development.
+        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BindingFailureHandler>();
+
+        // The stores behind the read routes and the subscription and backfill commands.
+        builder.Services.AddSingleton<InstrumentStore>();
+        builder.Services.AddSingleton<SubscriptionStore>();
+        builder.Services.AddSingleton<BackfillJobs>();
+        builder.Services.AddSingleton<FeedGapStore>();
+        builder.Services.AddOptions<SubscriptionOptions>()
+            .BindConfiguration(SubscriptionOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<HistoricalOptions>()
+            .BindConfiguration(HistoricalOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 
         builder.AddApiSecurity();
         builder.AddLiveTickStreaming();
@@ -48,6 +70,8 @@ internal static class Extensions
         app.UseCors();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseRateLimiter();
+        // The /chart page's scripts and its bundled chart library (wwwroot/lib, copied from ClientApp at build time).
+        app.UseStaticFiles();
         var webSockets = app.Services.GetRequiredService<IOptions<TickStreamOptions>>().Value;
         app.UseWebSockets(new WebSocketOptions
         {

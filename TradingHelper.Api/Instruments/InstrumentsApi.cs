@@ -1,15 +1,36 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Primitives;
 using TradingHelper.Api.Security;
+using TradingHelper.Api.Subscriptions;
+using TradingHelper.Api.Validation;
 using TradingHelper.Core.Commands;
 
 namespace TradingHelper.Api.Instruments;
 
-/// <summary>Routes under <c>/api/instruments</c>.</summary>
+/// <summary>Routes under <c>/api/instruments</c>: search the instrument master, and choose what the Ingestor captures.</summary>
 public static class InstrumentsApi
 {
+    public static readonly string[] Modes = ["ltp", "quote", "full"];
+
     public static RouteGroupBuilder MapInstrumentsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/instruments").WithTags("Instruments");
+
+        api.MapGet("", SearchInstruments)
+            .WithName(nameof(SearchInstruments))
+            .WithSummary("Search instruments")
+            .WithDescription(
+                "Filters the instrument master, e.g. NIFTY options of one expiry: ?underlying=NIFTY&type=CE,PE&expiry=2026-11-27. "
+                + "Paged: follow 'next' until it is null. The 'token' of each instrument is the id every other route takes.");
+
+        api.MapGet("/{token}", GetInstrument)
+            .WithName(nameof(GetInstrument))
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Get one instrument by token")
+            .WithDescription("The instrument and its subscription, if any. The token is the internal instrument id, not a broker token.");
 
         var changes = api.MapGroup("").RequireApiKey();
         changes.MapPost("/sync", SyncInstruments)
@@ -18,8 +39,73 @@ public static class InstrumentsApi
             .WithSummary("Refresh the instrument master from the broker")
             .WithDescription("Asks the Ingestor to download the broker's instrument list and upsert it. Returns at once with the job to watch.");
 
+        changes.MapPost("/subscribe", Subscribe)
+            .WithName(nameof(Subscribe))
+            .WithSummary("Capture ticks of instruments")
+            .WithDescription(
+                "Records the instruments as subscribed in the given mode (ltp, quote or full; default full) and asks the Ingestor to "
+                + "subscribe them at the broker. Unknown or expired tokens are refused with 400 naming them.");
+
+        changes.MapPost("/unsubscribe", Unsubscribe)
+            .WithName(nameof(Unsubscribe))
+            .WithSummary("Stop capturing ticks of instruments")
+            .WithDescription("Marks the instruments' subscriptions inactive and asks the Ingestor to unsubscribe them. Unknown tokens are refused with 400.");
+
         return api;
     }
+
+    public static async Task<Results<Ok<InstrumentPage>, ValidationProblem>> SearchInstruments(
+        [AsParameters] InstrumentFilter filter,
+        [AsParameters] InstrumentServices services,
+        HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var page = filter.Page ?? 1;
+        var pageSize = filter.PageSize ?? InstrumentFilter.DefaultPageSize;
+        if (page is < 1 or > 1_000_000)
+        {
+            errors.Add("page", "page must be between 1 and 1000000.");
+        }
+        if (pageSize is < 1 or > InstrumentFilter.MaxPageSize)
+        {
+            errors.Add("pageSize", $"pageSize must be between 1 and {InstrumentFilter.MaxPageSize}.");
+        }
+        string[]? types = null;
+        if (!string.IsNullOrWhiteSpace(filter.Type))
+        {
+            types = filter.Type.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(type => type.ToUpperInvariant()).Distinct().ToArray();
+            var unknown = types.Where(type => !InstrumentFilter.KnownTypes.Contains(type)).ToArray();
+            if (unknown.Length > 0 || types.Length == 0)
+            {
+                errors.Add("type", $"Unknown instrument type '{string.Join(",", unknown)}'; expected {string.Join(", ", InstrumentFilter.KnownTypes)}.");
+            }
+        }
+        if (filter.Symbol is { Length: > 64 })
+        {
+            errors.Add("symbol", "symbol may be at most 64 characters.");
+        }
+        if (errors.Any)
+        {
+            return errors.ToProblem("Invalid instrument search");
+        }
+
+        var (items, total) = await services.Store.SearchAsync(
+            Blank(filter.Segment), Blank(filter.Exchange), Blank(filter.Symbol), Blank(filter.Underlying), types, filter.Expiry,
+            filter.IncludeExpired ?? false, (long)(page - 1) * pageSize, pageSize, cancellationToken);
+        var next = (long)page * pageSize < total ? PageLink(request, page + 1) : null;
+        return TypedResults.Ok(new InstrumentPage(items, total, page, pageSize, next));
+    }
+
+    public static async Task<Results<Ok<InstrumentDetails>, ProblemHttpResult>> GetInstrument(
+        int token, [AsParameters] InstrumentServices services, CancellationToken cancellationToken) =>
+        await services.Store.GetAsync(token, cancellationToken) is { } details
+            ? TypedResults.Ok(details)
+            : TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Unknown instrument",
+                detail: $"No instrument has token {token}; find tokens with GET /api/instruments?symbol=…");
 
     public static async Task<Accepted<SyncInstrumentsAccepted>> SyncInstruments(
         [AsParameters] InstrumentServices services,
@@ -32,5 +118,70 @@ public static class InstrumentsApi
             CommandKind.SyncInstruments, new SyncInstrumentsCommand(jobId, exchanges), cancellationToken);
         services.Logger.LogSyncRequested(jobId, commandId);
         return TypedResults.Accepted($"/api/historical/jobs/{jobId}", new SyncInstrumentsAccepted(jobId, commandId));
+    }
+
+    public static async Task<Results<Accepted<SubscriptionChange>, ValidationProblem>> Subscribe(
+        SubscriptionRequest? request, [AsParameters] InstrumentServices services, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var mode = request?.Mode?.Trim().ToLowerInvariant() ?? "full";
+        if (!Modes.Contains(mode))
+        {
+            errors.Add("mode", $"mode must be one of {string.Join(", ", Modes)}.");
+        }
+        var tokens = await CheckTokensAsync(request, services, allowExpired: false, errors, cancellationToken);
+        if (tokens is null || errors.Any)
+        {
+            return errors.ToProblem("Invalid subscription request");
+        }
+
+        var (changed, activeTotal, states) = await services.Subscriptions.SubscribeAsync(tokens, mode, cancellationToken);
+        return await AcceptedAsync("subscribe", tokens, mode, changed, activeTotal, states, services, cancellationToken);
+    }
+
+    public static async Task<Results<Accepted<SubscriptionChange>, ValidationProblem>> Unsubscribe(
+        SubscriptionRequest? request, [AsParameters] InstrumentServices services, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        // Expired contracts may still be subscribed from before they expired: letting them go must work.
+        var tokens = await CheckTokensAsync(request, services, allowExpired: true, errors, cancellationToken);
+        if (tokens is null || errors.Any)
+        {
+            return errors.ToProblem("Invalid unsubscription request");
+        }
+
+        var (changed, activeTotal, states) = await services.Subscriptions.UnsubscribeAsync(tokens, cancellationToken);
+        return await AcceptedAsync("unsubscribe", tokens, null, changed, activeTotal, states, services, cancellationToken);
+    }
+
+    private static async Task<int[]?> CheckTokensAsync(
+        SubscriptionRequest? request, InstrumentServices services, bool allowExpired, ValidationErrors errors, CancellationToken cancellationToken)
+    {
+        var tokens = TokenList.Distinct(request?.Tokens, services.SubscriptionOptions.Value.MaxTokensPerRequest, errors);
+        if (tokens is not null)
+        {
+            await TokenList.CheckKnownAsync(services.Store, tokens, allowExpired, errors, cancellationToken);
+        }
+        return tokens;
+    }
+
+    // The command goes out after the commit: the Ingestor reads the subscription set from the database when it acts.
+    private static async Task<Accepted<SubscriptionChange>> AcceptedAsync(
+        string action, int[] tokens, string? mode, int changed, int activeTotal, IReadOnlyList<SubscriptionState> states,
+        InstrumentServices services, CancellationToken cancellationToken)
+    {
+        var commandId = await services.Commands.PublishAsync(
+            CommandKind.SyncSubscriptions, new SyncSubscriptionsCommand(action, tokens, mode), cancellationToken);
+        services.Logger.LogSubscriptionsChanged(action, tokens.Length, changed, commandId);
+        return TypedResults.Accepted("/api/subscriptions", new SubscriptionChange(action, tokens.Length, changed, activeTotal, commandId, states));
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string PageLink(HttpRequest request, int page)
+    {
+        var query = request.Query.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.OrdinalIgnoreCase);
+        query["page"] = new StringValues(page.ToString(CultureInfo.InvariantCulture));
+        return request.PathBase + request.Path + QueryString.Create(query);
     }
 }

@@ -5,4 +5,7 @@ internal static partial class InstrumentsLog
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "Instrument sync {JobId} requested as command {CommandId}")]
     public static partial void LogSyncRequested(this ILogger logger, Guid jobId, string commandId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Action} of {Requested} instruments changed {Changed} subscriptions; sync requested as command {CommandId}")]
+    public static partial void LogSubscriptionsChanged(this ILogger logger, string action, int requested, int changed, string commandId);
 }

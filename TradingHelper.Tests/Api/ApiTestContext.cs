@@ -15,6 +15,9 @@ public sealed class ApiTestContext(TestServers servers) : IAsyncLifetime
 
     public ConnectionMultiplexer Redis { get; private set; } = null!;
 
+    /// <summary>The database every Api this context starts uses, for tests that seed or inspect it.</summary>
+    public string DatabaseConnectionString => _database;
+
     public async ValueTask InitializeAsync()
     {
         _database = await servers.Postgres.CreateDatabaseAsync("api");

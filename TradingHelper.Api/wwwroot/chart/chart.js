@@ -1,0 +1,311 @@
+// The live chart: candles from /api/historical/candles, moved by ticks from WS /api/ws/ticks, gaps from /api/gaps.
+// Times are shifted to IST for display because lightweight-charts draws its time axis in UTC.
+(() => {
+  'use strict';
+
+  const LWC = window.LightweightCharts;
+  const IST_SECONDS = 330 * 60;
+  // Buckets start on the 09:15 IST grid like the candles() SQL function; 45 minutes past a UTC hour.
+  const BUCKET_ORIGIN = 45 * 60;
+  const WIDTH = { '1m': 60, '5m': 300, '15m': 900, '1h': 3600 };
+  // How much history each timeframe loads: under the Api's 10,000-candle limit, enough to cover weekends.
+  const HISTORY_DAYS = { '1m': 5, '5m': 30, '15m': 90, '1h': 365 };
+  const MAX_BACKOFF_MS = 30000;
+
+  const el = (id) => document.getElementById(id);
+  const params = new URLSearchParams(location.search);
+  const state = {
+    token: Number(params.get('token')) || null,
+    interval: WIDTH[params.get('interval')] ? params.get('interval') : '5m',
+    candles: [],
+    lastPrice: null,
+    lastCumulativeVolume: null,
+    status: 'disconnected',
+    gaps: [],
+    ticksApplied: 0,
+    loads: 0,
+  };
+
+  const chart = LWC.createChart(el('chart'), {
+    autoSize: true,
+    layout: { background: { color: '#131722' }, textColor: '#d1d4dc' },
+    grid: { vertLines: { color: '#1e222d' }, horzLines: { color: '#1e222d' } },
+    timeScale: { timeVisible: true, secondsVisible: false },
+  });
+  const candleSeries = chart.addSeries(LWC.CandlestickSeries, {
+    upColor: '#26a69a', downColor: '#ef5350', borderVisible: false, wickUpColor: '#26a69a', wickDownColor: '#ef5350',
+  });
+  const volumeSeries = chart.addSeries(LWC.HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: 'volume' });
+  chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+  candleSeries.priceScale().applyOptions({ scaleMargins: { top: 0.05, bottom: 0.25 } });
+  const markers = LWC.createSeriesMarkers(candleSeries, []);
+
+  const bucketOf = (epochSeconds) => {
+    const width = WIDTH[state.interval];
+    return Math.floor((epochSeconds - BUCKET_ORIGIN) / width) * width + BUCKET_ORIGIN;
+  };
+  const toChartTime = (epochSeconds) => epochSeconds + IST_SECONDS;
+  const volumeBar = (c) => ({ time: toChartTime(c.time), value: c.volume, color: c.close >= c.open ? '#26a69a80' : '#ef535080' });
+  const candleBar = (c) => ({ time: toChartTime(c.time), open: c.open, high: c.high, low: c.low, close: c.close });
+
+  function setMessage(text) { el('message').textContent = text || ''; }
+
+  function setStatus(status) {
+    state.status = status;
+    const badge = el('feed-status');
+    badge.textContent = status;
+    badge.className = `status ${status}`;
+  }
+
+  function showPrice(price) {
+    state.lastPrice = price;
+    el('last-price').textContent = price == null ? '—' : price.toFixed(2);
+  }
+
+  async function getJson(url) {
+    const response = await fetch(url, { headers: { Accept: 'application/json' } });
+    const body = await response.json().catch(() => null);
+    if (!response.ok) {
+      const detail = body && (body.detail || (body.errors && Object.values(body.errors).flat().join(' ')) || body.title);
+      throw new Error(detail || `${url} answered ${response.status}`);
+    }
+    return body;
+  }
+
+  async function load() {
+    if (!state.token) {
+      return;
+    }
+    const load = ++state.loads;
+    const now = Math.floor(Date.now() / 1000);
+    const from = new Date((now - HISTORY_DAYS[state.interval] * 86400) * 1000).toISOString();
+    const to = new Date((now + 60) * 1000).toISOString();
+    try {
+      const [instrument, series, gaps] = await Promise.all([
+        getJson(`/api/instruments/${state.token}`),
+        getJson(`/api/historical/candles?token=${state.token}&interval=${state.interval}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
+        getJson(`/api/gaps?token=${state.token}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
+      ]);
+      if (load !== state.loads) {
+        return;
+      }
+      const i = instrument.instrument;
+      el('instrument').textContent = `${i.exchange}:${i.tradingsymbol} · ${state.interval} · ${series.sources.join('+') || 'no data'}`;
+      state.candles = series.candles.map((c) => ({
+        time: Math.floor(Date.parse(c.time) / 1000), open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume,
+      }));
+      state.lastCumulativeVolume = null;
+      candleSeries.setData(state.candles.map(candleBar));
+      volumeSeries.setData(state.candles.map(volumeBar));
+      showPrice(state.candles.length ? state.candles[state.candles.length - 1].close : null);
+      showGaps(gaps.items);
+      chart.timeScale().fitContent();
+      setMessage('');
+      ticks.watch(state.token);
+    } catch (error) {
+      setMessage(error.message);
+    }
+  }
+
+  function showGaps(gaps) {
+    state.gaps = gaps;
+    const list = el('gaps');
+    list.replaceChildren();
+    if (!gaps.length) {
+      list.append(Object.assign(document.createElement('li'), { textContent: 'None in view' }));
+    }
+    const times = state.candles.map((c) => c.time);
+    const marks = [];
+    for (const gap of gaps) {
+      const started = Math.floor(Date.parse(gap.startedAt) / 1000);
+      const minutes = Math.max(1, Math.round(gap.durationSeconds / 60));
+      const job = gap.backfill ? `backfill ${gap.backfill.status}` : 'no backfill yet';
+      list.append(Object.assign(document.createElement('li'), {
+        textContent: `${new Date((started + IST_SECONDS) * 1000).toISOString().slice(0, 16).replace('T', ' ')} IST · ${gap.open ? 'open' : `${minutes} min`} · ${job}`,
+      }));
+      // A marker needs a bar: the gap's own bucket often has none, so it sits on the last bar before it.
+      const before = times.filter((t) => t <= bucketOf(started));
+      const at = before.length ? before[before.length - 1] : times[0];
+      if (at !== undefined) {
+        marks.push({ time: toChartTime(at), position: 'aboveBar', color: '#e91e63', shape: 'arrowDown', text: gap.open ? 'gap (open)' : `gap ${minutes}m` });
+      }
+    }
+    marks.sort((a, b) => a.time - b.time);
+    markers.setMarkers(marks);
+  }
+
+  // Moves the last candle with a tick, or starts the next one when the tick opens a new bucket.
+  function applyTick(tick) {
+    if (tick.token !== state.token) {
+      return;
+    }
+    const bucket = bucketOf(Math.floor(Date.parse(tick.time) / 1000));
+    const rise = state.lastCumulativeVolume == null
+      ? 0
+      : tick.volume >= state.lastCumulativeVolume ? tick.volume - state.lastCumulativeVolume : tick.volume;
+    state.lastCumulativeVolume = tick.volume;
+    let last = state.candles[state.candles.length - 1];
+    if (last && bucket < last.time) {
+      return;
+    }
+    if (!last || bucket > last.time) {
+      last = { time: bucket, open: tick.ltp, high: tick.ltp, low: tick.ltp, close: tick.ltp, volume: rise };
+      state.candles.push(last);
+    } else {
+      last.high = Math.max(last.high, tick.ltp);
+      last.low = Math.min(last.low, tick.ltp);
+      last.close = tick.ltp;
+      last.volume += rise;
+    }
+    candleSeries.update(candleBar(last));
+    volumeSeries.update(volumeBar(last));
+    state.ticksApplied++;
+    showPrice(tick.ltp);
+  }
+
+  // One socket, re-subscribed after every reconnect; waits double after each failed attempt, up to 30 s.
+  const ticks = (() => {
+    let socket = null;
+    let watched = null;
+    let backoff = 500;
+    let timer = null;
+
+    function send(message) {
+      if (socket && socket.readyState === WebSocket.OPEN) {
+        socket.send(JSON.stringify(message));
+      }
+    }
+
+    function connect() {
+      clearTimeout(timer);
+      setStatus(state.status === 'disconnected' ? 'connecting' : 'reconnecting');
+      socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws/ticks`);
+      socket.onopen = () => {
+        backoff = 500;
+        setStatus('connected');
+        if (watched) {
+          send({ action: 'subscribe', tokens: [watched] });
+        }
+      };
+      socket.onmessage = (event) => {
+        const message = JSON.parse(event.data);
+        if (message.type === 'ticks') {
+          message.ticks.forEach(applyTick);
+        } else if (message.type === 'error') {
+          setMessage(message.message);
+        }
+      };
+      socket.onclose = () => {
+        setStatus('reconnecting');
+        timer = setTimeout(connect, backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      };
+    }
+
+    return {
+      watch(token) {
+        if (watched && watched !== token) {
+          send({ action: 'unsubscribe', tokens: [watched] });
+        }
+        watched = token;
+        if (!socket) {
+          connect();
+        } else {
+          send({ action: 'subscribe', tokens: [token] });
+        }
+      },
+    };
+  })();
+
+  function select(token) {
+    state.token = token;
+    const url = new URL(location.href);
+    url.searchParams.set('token', token);
+    url.searchParams.set('interval', state.interval);
+    history.replaceState(null, '', url);
+    load();
+  }
+
+  function setTimeframe(interval) {
+    state.interval = interval;
+    for (const button of el('timeframes').querySelectorAll('button')) {
+      button.setAttribute('aria-pressed', String(button.dataset.interval === interval));
+    }
+    if (state.token) {
+      select(state.token);
+    }
+  }
+
+  let searchTimer = null;
+  el('search').addEventListener('input', (event) => {
+    clearTimeout(searchTimer);
+    const text = event.target.value.trim();
+    searchTimer = setTimeout(async () => {
+      const results = el('results');
+      if (!text) {
+        results.hidden = true;
+        return;
+      }
+      try {
+        const page = await getJson(`/api/instruments?symbol=${encodeURIComponent(text)}&pageSize=20`);
+        results.replaceChildren(...page.items.map((i) => {
+          const item = document.createElement('li');
+          item.tabIndex = 0;
+          item.dataset.token = i.token;
+          item.append(`${i.tradingsymbol}`, Object.assign(document.createElement('small'), { textContent: `${i.exchange} ${i.instrumentType} #${i.token}` }));
+          return item;
+        }));
+        results.hidden = page.items.length === 0;
+      } catch (error) {
+        setMessage(error.message);
+      }
+    }, 250);
+  });
+  el('results').addEventListener('click', (event) => {
+    const item = event.target.closest('li');
+    if (item) {
+      el('results').hidden = true;
+      select(Number(item.dataset.token));
+    }
+  });
+  el('subscribed').addEventListener('change', (event) => {
+    if (event.target.value) {
+      select(Number(event.target.value));
+    }
+  });
+  el('timeframes').addEventListener('click', (event) => {
+    if (event.target.dataset.interval) {
+      setTimeframe(event.target.dataset.interval);
+    }
+  });
+
+  async function loadSubscribed() {
+    try {
+      const list = await getJson('/api/subscriptions');
+      const options = list.items.map((s) => Object.assign(document.createElement('option'), {
+        value: s.token, textContent: `${s.instrument.tradingsymbol} (${s.instrument.exchange})`, selected: s.token === state.token,
+      }));
+      el('subscribed').append(...options);
+    } catch (error) {
+      setMessage(error.message);
+    }
+  }
+
+  // Read-only hook for tests and for debugging in the console.
+  window.__chart = {
+    get token() { return state.token; },
+    get interval() { return state.interval; },
+    get status() { return state.status; },
+    get lastPrice() { return state.lastPrice; },
+    get ticksApplied() { return state.ticksApplied; },
+    get gaps() { return state.gaps.length; },
+    get candles() { return state.candles.map((c) => ({ ...c })); },
+    get lastCandle() { return state.candles.length ? { ...state.candles[state.candles.length - 1] } : null; },
+  };
+
+  setTimeframe(state.interval);
+  loadSubscribed();
+  if (!state.token) {
+    setMessage('Search for an instrument or pick a subscribed one.');
+  }
+})();
