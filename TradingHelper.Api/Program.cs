@@ -1,4 +1,6 @@
 using TradingHelper.Api.Extensions;
+using TradingHelper.Api.Instruments;
+using TradingHelper.Api.Streaming;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -7,6 +9,10 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseApiPipeline();
 app.MapDefaultEndpoints();
+app.MapApiDocs();
+app.MapInstrumentsApi();
+app.MapTickStreamApi();
 
 app.Run();
