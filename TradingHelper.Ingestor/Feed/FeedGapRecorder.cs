@@ -32,6 +32,10 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
     private readonly Lock _gate = new();
     private readonly Queue<GapRecord> _pending = new();
     private readonly SemaphoreSlim _signal = new(0);
+    private long _failedWrites;
+
+    /// <summary>Writes the database refused so far; each is retried.</summary>
+    public long FailedWrites => Interlocked.Read(ref _failedWrites);
 
     /// <summary>Records still waiting for the database.</summary>
     public int PendingCount
@@ -105,6 +109,7 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
+                Interlocked.Increment(ref _failedWrites);
                 LogWriteFailed(logger, exception, record.Broker, record.Connection, PendingCount);
                 await Task.Delay(RetryInterval, timeProvider, cancellationToken);
                 continue;
