@@ -29,6 +29,11 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
         WHERE broker = $1 AND connection = $2 AND ended_at IS NULL
         """;
 
+    private const string CloseOthersSql = """
+        UPDATE feed_gaps SET ended_at = greatest($3, started_at)
+        WHERE broker = $1 AND NOT (connection = ANY($2)) AND ended_at IS NULL
+        """;
+
     private readonly Lock _gate = new();
     private readonly Queue<GapRecord> _pending = new();
     private readonly SemaphoreSlim _signal = new(0);
@@ -51,11 +56,15 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
 
     /// <summary>Queues the start of a gap: the connection dropped, its instruments stream nothing from <paramref name="startedAt"/>.</summary>
     public void Open(string broker, string connection, int[] instrumentIds, DateTimeOffset startedAt) =>
-        Enqueue(new GapRecord(broker, connection, instrumentIds, startedAt, IsOpen: true));
+        Enqueue(new GapRecord(GapChange.Open, broker, [connection], instrumentIds, startedAt));
 
     /// <summary>Queues the end of the connection's open gap, if it has one.</summary>
     public void Close(string broker, string connection, DateTimeOffset endedAt) =>
-        Enqueue(new GapRecord(broker, connection, [], endedAt, IsOpen: false));
+        Enqueue(new GapRecord(GapChange.Close, broker, [connection], [], endedAt));
+
+    /// <summary>Queues the end of every open gap of the broker on connections other than <paramref name="connections"/>: slots an earlier run used and this one does not.</summary>
+    public void CloseAllBut(string broker, string[] connections, DateTimeOffset endedAt) =>
+        Enqueue(new GapRecord(GapChange.CloseOthers, broker, connections, [], endedAt));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -110,7 +119,7 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 Interlocked.Increment(ref _failedWrites);
-                LogWriteFailed(logger, exception, record.Broker, record.Connection, PendingCount);
+                LogWriteFailed(logger, exception, record.Broker, record.Connections[0], PendingCount);
                 await Task.Delay(RetryInterval, timeProvider, cancellationToken);
                 continue;
             }
@@ -123,22 +132,34 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
 
     private async Task WriteAsync(GapRecord record, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(record.IsOpen ? OpenSql : CloseSql);
+        await using var command = dataSource.CreateCommand(record.Change switch
+        {
+            GapChange.Open => OpenSql,
+            GapChange.Close => CloseSql,
+            _ => CloseOthersSql,
+        });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.Broker });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.Connection });
-        if (record.IsOpen)
+        if (record.Change == GapChange.CloseOthers)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = record.Connections });
+        }
+        else
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.Connections[0] });
+        }
+        if (record.Change == GapChange.Open)
         {
             command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = record.InstrumentIds });
         }
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = record.At });
         var rows = await command.ExecuteNonQueryAsync(cancellationToken);
-        if (record.IsOpen)
+        if (record.Change == GapChange.Open)
         {
-            LogOpened(logger, record.Broker, record.Connection, record.InstrumentIds.Length, record.At);
+            LogOpened(logger, record.Broker, record.Connections[0], record.InstrumentIds.Length, record.At);
         }
         else if (rows > 0)
         {
-            LogClosed(logger, record.Broker, record.Connection, record.At);
+            LogClosed(logger, record.Broker, string.Join(',', record.Connections), rows, record.At);
         }
     }
 
@@ -148,13 +169,20 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
         base.Dispose();
     }
 
-    private sealed record GapRecord(string Broker, string Connection, int[] InstrumentIds, DateTimeOffset At, bool IsOpen);
+    private enum GapChange
+    {
+        Open,
+        Close,
+        CloseOthers,
+    }
+
+    private sealed record GapRecord(GapChange Change, string Broker, string[] Connections, int[] InstrumentIds, DateTimeOffset At);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Feed gap of {Broker} connection {Connection} opened: {Instruments} instruments without ticks since {StartedAt:O}")]
     private static partial void LogOpened(ILogger logger, string broker, string connection, int instruments, DateTimeOffset startedAt);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Feed gap of {Broker} connection {Connection} closed at {EndedAt:O}")]
-    private static partial void LogClosed(ILogger logger, string broker, string connection, DateTimeOffset endedAt);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feed gaps of {Broker} (connections: {Connections}) closed: {Rows} at {EndedAt:O}")]
+    private static partial void LogClosed(ILogger logger, string broker, string connections, int rows, DateTimeOffset endedAt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording a feed gap of {Broker} connection {Connection} failed; {Pending} records wait in memory and are retried")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, string broker, string connection, int pending);

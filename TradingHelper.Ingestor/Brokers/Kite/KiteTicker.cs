@@ -21,7 +21,7 @@ public sealed partial class KiteTicker : BackgroundService
         var connections = new KiteTickerConnection[services.Options.MaxConnections];
         for (var i = 0; i < connections.Length; i++)
         {
-            connections[i] = new KiteTickerConnection(i, services);
+            connections[i] = new KiteTickerConnection(i, services, CloseStaleGapsOfIdleConnections);
         }
         _connections = connections;
     }
@@ -87,6 +87,14 @@ public sealed partial class KiteTicker : BackgroundService
             connection.Dispose();
         }
         base.Dispose();
+    }
+
+    // A slot this run does not use (fewer instruments, fewer connections configured) would otherwise keep a gap of
+    // the previous run open for ever, never backfilled.
+    private void CloseStaleGapsOfIdleConnections(DateTimeOffset at)
+    {
+        var needed = _connections.Where(connection => connection.Assigned.Count > 0).Select(connection => connection.Label).ToArray();
+        _services.Gaps.CloseAllBut(_services.BrokerName, needed, at);
     }
 
     private static bool SameSet(Dictionary<uint, DesiredSubscription> next, IReadOnlyDictionary<uint, DesiredSubscription> current)

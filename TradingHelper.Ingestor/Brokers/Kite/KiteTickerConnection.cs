@@ -48,8 +48,14 @@ public sealed partial class KiteTickerConnection : IDisposable
     private bool _gapOpen;
     private bool _closeStaleGap = true;
 
-    public KiteTickerConnection(int index, KiteFeedServices services)
+    private readonly Action<DateTimeOffset>? _firstData;
+
+    /// <param name="index">The connection's slot.</param>
+    /// <param name="services">What every connection shares.</param>
+    /// <param name="firstData">Called once, when this connection first receives data in this process.</param>
+    public KiteTickerConnection(int index, KiteFeedServices services, Action<DateTimeOffset>? firstData = null)
     {
+        _firstData = firstData;
         Index = index;
         Label = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _services = services;
@@ -650,7 +656,11 @@ public sealed partial class KiteTickerConnection : IDisposable
         {
             _services.Gaps.Close(_services.BrokerName, Label, at);
             _gapOpen = false;
+        }
+        if (_closeStaleGap)
+        {
             _closeStaleGap = false;
+            _firstData?.Invoke(at);
         }
     }
 

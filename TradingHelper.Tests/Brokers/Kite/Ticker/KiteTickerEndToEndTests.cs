@@ -172,8 +172,13 @@ public sealed class KiteTickerEndToEndTests(TestServers servers)
         var chosen = rows.Where(row => row is { Segment: "NSE", Type: "EQ" }).Take(3).ToList();
         var ids = await SimulatedInstruments.InsertAsync(rig.Database, chosen, ct);
         await SimulatedInstruments.SubscribeAsync(rig.Database, ids[chosen[0].Token], "quote");
+        // Gaps an earlier run left open when it stopped: on the slot this run uses, and on one it no longer needs.
+        await rig.Database.ExecuteAsync(
+            "INSERT INTO feed_gaps (broker, connection, instrument_ids, started_at) " +
+            "VALUES ('simulator', '0', '{1}', now() - interval '1 hour'), ('simulator', '2', '{2}', now() - interval '1 hour')");
         rig.StartIngestor();
         await TickerRig.UntilAsync(rig.StatsAsync, stats => stats.OpenConnectionSubscriptions.SequenceEqual([1]), "the start-up load subscribes the one instrument");
+        await TickerRig.UntilAsync(rig.GapsAsync, gaps => gaps.All(gap => gap.EndedAt is not null), "the earlier run's gaps end once data flows");
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(rig.Redis);
         var commands = new CommandPublisher(redis, Options.Create(new CommandStreamOptions()), TimeProvider.System);
@@ -194,7 +199,7 @@ public sealed class KiteTickerEndToEndTests(TestServers servers)
             new Dictionary<uint, KiteMode> { [chosen[1].Token] = KiteMode.Full, [chosen[2].Token] = KiteMode.Ltp }.OrderBy(pair => pair.Key),
             rig.Ticker.Connections[0].SubscribedModes.OrderBy(pair => pair.Key));
         await TickerRig.UntilAsync(() => HealthAsync(rig), report => report.GetProperty("status").GetString() == "Healthy", "all subscribed instruments stream again");
-        Assert.Empty(await rig.GapsAsync());
+        Assert.Equal(["0", "2"], (await rig.GapsAsync()).Select(gap => gap.Connection));
     }
 
     private static KiteMode KiteModeOf(string mode) => mode switch
