@@ -196,7 +196,7 @@ public sealed partial class KiteTickerConnection : IDisposable
                 await socket.ConnectAsync(TickerUri(accessToken), connectTimeout.Token);
             }
             catch (Exception exception) when (exception is WebSocketException or HttpRequestException
-                or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+                || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 return HandshakeFailed(socket.HttpStatusCode, exception, accessToken);
             }
