@@ -34,6 +34,7 @@ public sealed partial class KiteTickerConnection : IDisposable
     private readonly SemaphoreSlim _changed = new(0);
     private readonly ArrayBufferWriter<byte> _message = new(4096);
     private readonly Random _random;
+    private readonly Action<DateTimeOffset>? _firstData;
     private Dictionary<uint, DesiredSubscription> _desired = Nothing;
     private Dictionary<uint, DesiredSubscription> _onServer = Nothing;
     private ClientWebSocket? _socket;
@@ -47,8 +48,6 @@ public sealed partial class KiteTickerConnection : IDisposable
     private int _awaitingFirstFrame;
     private bool _gapOpen;
     private bool _closeStaleGap = true;
-
-    private readonly Action<DateTimeOffset>? _firstData;
 
     /// <param name="index">The connection's slot.</param>
     /// <param name="services">What every connection shares.</param>
@@ -444,7 +443,7 @@ public sealed partial class KiteTickerConnection : IDisposable
             {
                 continue;
             }
-            _ticks[count++] = ToTick(in tick, subscription.InstrumentId, receivedAt);
+            _ticks[count++] = KiteTickMapping.ToTick(in tick, subscription.InstrumentId, receivedAt);
             if (tick.ExchangeTimestampSeconds != 0 && latency.Enabled)
             {
                 latency.Record((receivedAt - tick.ExchangeTime!.Value).TotalSeconds, _brokerTag, _connectionTag);
@@ -454,41 +453,12 @@ public sealed partial class KiteTickerConnection : IDisposable
         return count;
     }
 
-    /// <summary>Turns a decoded packet into the stored tick: rupees, the exchange time when the packet has one, and the receive time.</summary>
-    public static Tick ToTick(in KiteTick tick, int instrumentId, DateTimeOffset receivedAt)
-    {
-        var hasDepth = tick.Kind == KitePacketKind.Full;
-        var bids = tick.Bids;
-        var asks = tick.Asks;
-        var bid = bids[0];
-        var ask = asks[0];
-        return new Tick
-        {
-            InstrumentId = instrumentId,
-            LastPrice = tick.ToRupees(tick.LastPrice),
-            AveragePrice = tick.ToRupees(tick.AveragePrice),
-            LastQuantity = tick.LastQuantity,
-            Volume = tick.Volume,
-            OpenInterest = tick.OpenInterest,
-            BidPrice = hasDepth && !bid.IsEmpty ? tick.ToRupees(bid.Price) : null,
-            BidQuantity = hasDepth && !bid.IsEmpty ? bid.Quantity : null,
-            AskPrice = hasDepth && !ask.IsEmpty ? tick.ToRupees(ask.Price) : null,
-            AskQuantity = hasDepth && !ask.IsEmpty ? ask.Quantity : null,
-            ExchangeTime = tick.ExchangeTime,
-            ReceivedAt = receivedAt,
-        };
-    }
-
     private void PublishLive(int count)
     {
         var live = ArrayPool<LiveTick>.Shared.Rent(count);
         for (var i = 0; i < count; i++)
         {
-            ref readonly var tick = ref _ticks[i];
-            live[i] = new LiveTick(
-                tick.InstrumentId, tick.Time, tick.LastPrice, tick.Volume, tick.OpenInterest,
-                tick.BidPrice ?? 0, tick.AskPrice ?? 0, tick.BidQuantity ?? 0, tick.AskQuantity ?? 0,
-                tick.AveragePrice, tick.LastQuantity);
+            live[i] = KiteTickMapping.ToLiveTick(in _ticks[i]);
         }
         _services.LiveTicks.Enqueue(live, count);
     }
@@ -699,52 +669,4 @@ public sealed partial class KiteTickerConnection : IDisposable
         Dropped,
         TokenRejected,
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Kite connection {Connection}: {Previous} -> {State} {Problem}")]
-    private static partial void LogStateChanged(ILogger logger, string connection, KiteConnectionState previous, KiteConnectionState state, string problem);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Kite connection {Connection} subscribed {Count} instruments")]
-    private static partial void LogSubscribed(ILogger logger, string connection, int count);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Kite connection {Connection} redials in {DelayMs:0} ms (attempt {Attempt})")]
-    private static partial void LogRedialling(ILogger logger, string connection, double delayMs, int attempt);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Kite connection {Connection} to {Url}: access token refused (403); waiting for a new login")]
-    private static partial void LogTokenRejected(ILogger logger, string connection, string url);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kite connection {Connection} to {Url}: too many connections for this API key (429); backing off")]
-    private static partial void LogTooManyConnections(ILogger logger, string connection, string url);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kite connection {Connection} to {Url} failed (HTTP {Status}): {Error}")]
-    private static partial void LogDialFailed(ILogger logger, string connection, string url, int status, string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kite connection {Connection} sent nothing for {Seconds:0.0} s; dropping it")]
-    private static partial void LogWatchdog(ILogger logger, string connection, double seconds);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kite connection {Connection}: skipped {Packets} undecodable packets in a {Bytes}-byte frame")]
-    private static partial void LogBadPackets(ILogger logger, string connection, int packets, int bytes);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kite connection {Connection}: unreadable text frame skipped: {Error}")]
-    private static partial void LogBadText(ILogger logger, string connection, string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kite connection {Connection}: Kite reports an error: {Error}")]
-    private static partial void LogKiteError(ILogger logger, string connection, string error);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Kite connection {Connection}: order update {Order}")]
-    private static partial void LogOrderUpdate(ILogger logger, string connection, string order);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Kite connection {Connection}: message of type {Type}: {Data}")]
-    private static partial void LogKiteMessage(ILogger logger, string connection, string type, string data);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kite connection {Connection}: the close handshake failed: {Error}")]
-    private static partial void LogCloseFailed(ILogger logger, string connection, string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kite connection {Connection} cut off without a close answer ({Reason})")]
-    private static partial void LogAborting(ILogger logger, string connection, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kite connection {Connection}: sending a subscription change failed; the socket is redialled")]
-    private static partial void LogApplyFailed(ILogger logger, Exception exception, string connection);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Kite connection {Connection} failed unexpectedly; redialling after the backoff")]
-    private static partial void LogLoopFailed(ILogger logger, Exception exception, string connection);
 }

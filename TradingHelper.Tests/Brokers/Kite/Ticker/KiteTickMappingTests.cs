@@ -28,7 +28,7 @@ public sealed class KiteTickMappingTests
         packet.Bids = bids;
         packet.Asks = asks;
 
-        var tick = KiteTickerConnection.ToTick(in packet, 42, ReceivedAt);
+        var tick = KiteTickMapping.ToTick(in packet, 42, ReceivedAt);
 
         Assert.Equal(42, tick.InstrumentId);
         Assert.Equal(1573.15m, tick.LastPrice);
@@ -44,7 +44,7 @@ public sealed class KiteTickMappingTests
     {
         var packet = new KiteTick { InstrumentToken = 408065, Kind = KitePacketKind.Quote, LastPrice = 157_315, Volume = 10 };
 
-        var tick = KiteTickerConnection.ToTick(in packet, 42, ReceivedAt);
+        var tick = KiteTickMapping.ToTick(in packet, 42, ReceivedAt);
 
         Assert.Null(tick.BidPrice);
         Assert.Null(tick.AskQuantity);
@@ -58,6 +58,6 @@ public sealed class KiteTickMappingTests
         // CDS token (10000 << 8) | 3: prices in 1e-7 rupees.
         var packet = new KiteTick { InstrumentToken = 2_560_003, Kind = KitePacketKind.Ltp, LastPrice = 835_012_500 };
 
-        Assert.Equal(83.50125m, KiteTickerConnection.ToTick(in packet, 1, ReceivedAt).LastPrice);
+        Assert.Equal(83.50125m, KiteTickMapping.ToTick(in packet, 1, ReceivedAt).LastPrice);
     }
 }
