@@ -36,6 +36,14 @@ public sealed class KiteOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>A connection that stayed up this long starts its next backoff from the initial delay again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan HealthyConnectionPeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the subscription set is reloaded even without a sync command, so a lost command cannot leave the feed wrong.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan SubscriptionRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Kite's limit per connection.</summary>
     [Range(1, 3000)]
     public int MaxInstrumentsPerConnection { get; set; } = 3000;

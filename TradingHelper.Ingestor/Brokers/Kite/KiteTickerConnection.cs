@@ -1,0 +1,672 @@
+using System.Buffers;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.WebSockets;
+using TradingHelper.Core.Brokers.Kite;
+using TradingHelper.Core.Market;
+using TradingHelper.Core.Streaming;
+using TradingHelper.Ingestor.Subscriptions;
+
+namespace TradingHelper.Ingestor.Brokers.Kite;
+
+/// <summary>
+/// One Kite ticker socket: dials, replays its token→mode set, hands every tick to storage and the live view, and
+/// redials with backoff when the socket dies or goes silent. Each drop of a subscribed socket is a feed gap.
+/// </summary>
+public sealed partial class KiteTickerConnection : IDisposable
+{
+    private const int InitialBufferSize = 64 * 1024;
+    private const int MaxMessageSize = 16 * 1024 * 1024;
+
+    // The smallest packet (LTP) with its length prefix: a frame cannot hold more packets than its bytes allow.
+    private const int MinPacketBytes = 2 + 8;
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+    private static readonly Dictionary<uint, DesiredSubscription> Nothing = [];
+
+    private readonly KiteFeedServices _services;
+    private readonly KiteOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly KeyValuePair<string, object?> _brokerTag;
+    private readonly KeyValuePair<string, object?> _connectionTag;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly SemaphoreSlim _changed = new(0);
+    private readonly ArrayBufferWriter<byte> _message = new(4096);
+    private readonly Random _random;
+    private readonly Action<DateTimeOffset>? _firstData;
+    private Dictionary<uint, DesiredSubscription> _desired = Nothing;
+    private Dictionary<uint, DesiredSubscription> _onServer = Nothing;
+    private ClientWebSocket? _socket;
+    private Tick[] _ticks = new Tick[256];
+    private int _state;
+    private string? _problem;
+    private long _lastActivityTicks;
+    private long _lastFrameTicks;
+    private long _subscribedAtTicks;
+    private int _busy;
+    private int _awaitingFirstFrame;
+    private bool _gapOpen;
+    private bool _closeStaleGap = true;
+
+    /// <param name="index">The connection's slot.</param>
+    /// <param name="services">What every connection shares.</param>
+    /// <param name="firstData">Called once, when this connection first receives data in this process.</param>
+    public KiteTickerConnection(int index, KiteFeedServices services, Action<DateTimeOffset>? firstData = null)
+    {
+        _firstData = firstData;
+        Index = index;
+        Label = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _services = services;
+        _options = services.Options;
+        _time = services.TimeProvider;
+        _logger = services.LoggerFactory.CreateLogger<KiteTickerConnection>();
+        _brokerTag = new("broker", services.BrokerName);
+        _connectionTag = new("connection", Label);
+        _random = new Random(Random.Shared.Next());
+        services.Metrics.TrackState(ObserveState);
+    }
+
+    /// <summary>The connection's index, 0 to MaxConnections − 1.</summary>
+    public int Index { get; }
+
+    /// <summary>The index as text: the <c>connection</c> tag and <c>feed_gaps.connection</c>.</summary>
+    public string Label { get; }
+
+    public KiteConnectionState State => (KiteConnectionState)Volatile.Read(ref _state);
+
+    /// <summary>Why the connection is not up, when it is not.</summary>
+    public string? Problem => Volatile.Read(ref _problem);
+
+    /// <summary>The tokens assigned to this connection (what it must stream).</summary>
+    public IReadOnlyDictionary<uint, DesiredSubscription> Assigned => Volatile.Read(ref _desired);
+
+    /// <summary>The token→mode set the open socket was told, empty while no socket is open.</summary>
+    public IReadOnlyDictionary<uint, KiteMode> SubscribedModes =>
+        Volatile.Read(ref _onServer).ToDictionary(pair => pair.Key, pair => pair.Value.Mode);
+
+    /// <summary>Assigns a new shard and sends the difference on the open socket; a closed socket gets the whole set when it redials.</summary>
+    public async Task ApplyAsync(Dictionary<uint, DesiredSubscription> shard, CancellationToken cancellationToken)
+    {
+        // The map is swapped before subscribing, so the first tick of a new token already has its instrument id.
+        Volatile.Write(ref _desired, shard);
+        _changed.Release();
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_socket is not { State: WebSocketState.Open } socket)
+            {
+                return;
+            }
+            var onServer = Volatile.Read(ref _onServer);
+            await SendChangesAsync(socket, onServer, shard, cancellationToken);
+            Volatile.Write(ref _onServer, shard);
+        }
+        catch (Exception exception) when (exception is WebSocketException or IOException or ObjectDisposedException)
+        {
+            // The read loop sees the broken socket too and redials; the new socket gets the whole set.
+            LogApplyFailed(_logger, exception, Label);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Keeps the connection up while it has instruments, until <paramref name="cancellationToken"/> stops the host.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var backoff = new ReconnectBackoff(_options.ReconnectInitialDelay, _options.ReconnectMaxDelay, _options.HealthyConnectionPeriod, _time, _random);
+        var dialled = false;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (Volatile.Read(ref _desired).Count == 0)
+                {
+                    dialled = false;
+                    SetState(KiteConnectionState.Idle, null);
+                    await _changed.WaitAsync(cancellationToken);
+                    continue;
+                }
+                if (string.IsNullOrWhiteSpace(_options.ApiKey))
+                {
+                    SetState(KiteConnectionState.WaitingForLogin, "Kite:ApiKey is not set");
+                    await _changed.WaitAsync(cancellationToken);
+                    continue;
+                }
+                if (_services.Session.AccessToken is null)
+                {
+                    SetState(KiteConnectionState.WaitingForLogin, $"No Kite login: {_services.Session.Problem}");
+                }
+                var accessToken = await _services.Session.WaitForTokenAsync(cancellationToken);
+                if (dialled)
+                {
+                    _services.Metrics.Reconnects.Add(1, _brokerTag, _connectionTag);
+                }
+                dialled = true;
+                SetState(KiteConnectionState.Connecting, Problem);
+                var outcome = await RunSessionAsync(accessToken, backoff, cancellationToken);
+                if (outcome == SessionOutcome.TokenRejected || cancellationToken.IsCancellationRequested)
+                {
+                    continue;
+                }
+                await BackOffAsync(backoff, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception)
+            {
+                LogLoopFailed(_logger, exception, Label);
+                SetState(KiteConnectionState.Reconnecting, exception.Message);
+                try
+                {
+                    await BackOffAsync(backoff, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+        SetState(KiteConnectionState.Stopped, "The host is stopping");
+    }
+
+    private async Task BackOffAsync(ReconnectBackoff backoff, CancellationToken cancellationToken)
+    {
+        var delay = backoff.NextDelay();
+        SetState(KiteConnectionState.Reconnecting, Problem);
+        LogRedialling(_logger, Label, delay.TotalMilliseconds, backoff.Attempt);
+        await Task.Delay(delay, _time, cancellationToken);
+    }
+
+    private async Task<SessionOutcome> RunSessionAsync(string accessToken, ReconnectBackoff backoff, CancellationToken cancellationToken)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("X-Kite-Version", "3");
+        socket.Options.CollectHttpResponseDetails = true;
+        using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            connectTimeout.CancelAfter(ConnectTimeout);
+            try
+            {
+                await socket.ConnectAsync(TickerUri(accessToken), connectTimeout.Token);
+            }
+            catch (Exception exception) when (exception is WebSocketException or HttpRequestException
+                || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                return HandshakeFailed(socket.HttpStatusCode, exception, accessToken);
+            }
+        }
+
+        Touch(_time.GetUtcNow());
+        using var abort = new CancellationTokenSource();
+        using var receiveEnded = new CancellationTokenSource();
+        var monitor = MonitorAsync(socket, abort, receiveEnded.Token, cancellationToken);
+        string reason;
+        try
+        {
+            await ReplayAsync(socket, cancellationToken);
+            backoff.Connected();
+            SetState(KiteConnectionState.Up, null);
+            reason = await ReceiveAsync(socket, abort.Token);
+        }
+        catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException)
+        {
+            reason = exception is OperationCanceledException ? "closed without an answer" : exception.Message;
+        }
+        finally
+        {
+            await receiveEnded.CancelAsync();
+            await monitor;
+        }
+        await DetachAsync(reason);
+        return SessionOutcome.Dropped;
+    }
+
+    private SessionOutcome HandshakeFailed(HttpStatusCode status, Exception exception, string accessToken)
+    {
+        switch (status)
+        {
+            case HttpStatusCode.Forbidden:
+                // A dead token stays dead: wait for a login instead of hammering Kite with it.
+                SetState(KiteConnectionState.WaitingForLogin, "Kite refused the access token (403) on the ticker handshake");
+                if (_services.Session.AccessToken == accessToken)
+                {
+                    _services.Session.Invalidate("Kite refused the access token on the ticker handshake (403 Forbidden); log in again.");
+                }
+                LogTokenRejected(_logger, Label, RedactedUrl);
+                return SessionOutcome.TokenRejected;
+            case HttpStatusCode.TooManyRequests:
+                SetState(KiteConnectionState.Reconnecting, "Kite refused the connection: too many connections for this API key (429)");
+                LogTooManyConnections(_logger, Label, RedactedUrl);
+                return SessionOutcome.Dropped;
+            default:
+                // The message names the status or the socket error, never the query string with the token.
+                SetState(KiteConnectionState.Reconnecting, $"Dialling failed: {exception.Message}");
+                LogDialFailed(_logger, Label, RedactedUrl, (int)status, exception.Message);
+                return SessionOutcome.Dropped;
+        }
+    }
+
+    private async Task ReplayAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            // Kite keeps subscriptions per socket: a new socket starts with none, whatever the old one had.
+            var desired = Volatile.Read(ref _desired);
+            await SendChangesAsync(socket, Nothing, desired, cancellationToken);
+            _socket = socket;
+            Volatile.Write(ref _onServer, desired);
+            Volatile.Write(ref _subscribedAtTicks, _time.GetUtcNow().UtcTicks);
+            Interlocked.Exchange(ref _awaitingFirstFrame, 1);
+            LogSubscribed(_logger, Label, desired.Count);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task SendChangesAsync(
+        ClientWebSocket socket, Dictionary<uint, DesiredSubscription> from, Dictionary<uint, DesiredSubscription> to, CancellationToken cancellationToken)
+    {
+        var removed = new List<uint>();
+        foreach (var token in from.Keys)
+        {
+            if (!to.ContainsKey(token))
+            {
+                removed.Add(token);
+            }
+        }
+        var added = new List<uint>();
+        var modes = new List<uint>[3] { [], [], [] };
+        foreach (var (token, subscription) in to)
+        {
+            var isNew = !from.TryGetValue(token, out var before);
+            if (isNew)
+            {
+                added.Add(token);
+            }
+            // Subscribing gives quote mode; every mode is still sent, so the server's state never rests on a default.
+            if (isNew || before.Mode != subscription.Mode)
+            {
+                modes[(int)subscription.Mode].Add(token);
+            }
+        }
+
+        if (removed.Count > 0)
+        {
+            KiteClientMessages.WriteUnsubscribe(_message, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(removed));
+            await SendMessageAsync(socket, cancellationToken);
+        }
+        if (added.Count > 0)
+        {
+            KiteClientMessages.WriteSubscribe(_message, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(added));
+            await SendMessageAsync(socket, cancellationToken);
+        }
+        for (var mode = 0; mode < modes.Length; mode++)
+        {
+            if (modes[mode].Count > 0)
+            {
+                KiteClientMessages.WriteMode(_message, (KiteMode)mode, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(modes[mode]));
+                await SendMessageAsync(socket, cancellationToken);
+            }
+        }
+    }
+
+    private async Task SendMessageAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await socket.SendAsync(_message.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        }
+        finally
+        {
+            _message.ResetWrittenCount();
+        }
+    }
+
+    /// <summary>Reads whole messages until the socket closes; returns why it ended.</summary>
+    private async Task<string> ReceiveAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        try
+        {
+            while (true)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (length == buffer.Length)
+                    {
+                        if (buffer.Length >= MaxMessageSize)
+                        {
+                            _services.Metrics.FramesBad.Add(1, _brokerTag, _connectionTag);
+                            return $"a message larger than {MaxMessageSize} bytes";
+                        }
+                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                    result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage);
+
+                var receivedAt = _time.GetUtcNow();
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await AnswerCloseAsync(socket);
+                    return $"closed by the server ({socket.CloseStatus} {socket.CloseStatusDescription})";
+                }
+                Volatile.Write(ref _lastFrameTicks, receivedAt.UtcTicks);
+                Touch(receivedAt);
+                if (Interlocked.Exchange(ref _awaitingFirstFrame, 0) == 1)
+                {
+                    EndGap(receivedAt);
+                }
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    Volatile.Write(ref _busy, 1);
+                    try
+                    {
+                        await HandleBinaryAsync(buffer, length, receivedAt, cancellationToken);
+                    }
+                    finally
+                    {
+                        Touch(_time.GetUtcNow());
+                        Volatile.Write(ref _busy, 0);
+                    }
+                }
+                else
+                {
+                    HandleText(buffer.AsSpan(0, length));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task HandleBinaryAsync(byte[] buffer, int length, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var count = Decode(buffer.AsSpan(0, length), receivedAt, out var skipped);
+        if (skipped > 0)
+        {
+            _services.Metrics.FramesBad.Add(skipped, _brokerTag, _connectionTag);
+            LogBadPackets(_logger, Label, skipped, length);
+        }
+        if (count == 0)
+        {
+            return;
+        }
+        _services.Metrics.TicksReceived.Add(count, _brokerTag, _connectionTag);
+        PublishLive(count);
+        for (var i = 0; i < count; i++)
+        {
+            // The wait here is the back-pressure: the socket is not read until storage has room again.
+            if (!_services.Sink.TryWrite(in _ticks[i]))
+            {
+                await _services.Sink.WriteAsync(_ticks[i], cancellationToken);
+            }
+        }
+    }
+
+    private int Decode(ReadOnlySpan<byte> frame, DateTimeOffset receivedAt, out int skipped)
+    {
+        var reader = new KiteFrameReader(frame);
+        skipped = 0;
+        if (reader.IsHeartbeat)
+        {
+            return 0;
+        }
+        var capacity = Math.Min(reader.DeclaredPacketCount, frame.Length / MinPacketBytes);
+        if (_ticks.Length < capacity)
+        {
+            _ticks = new Tick[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity)];
+        }
+        var map = Volatile.Read(ref _desired);
+        var latency = _services.Metrics.ExchangeLatency;
+        var count = 0;
+        while (reader.TryReadNext(out var tick))
+        {
+            // A token just unsubscribed, or one Kite sent unasked: nothing to store it under.
+            if (count == _ticks.Length || !map.TryGetValue(tick.InstrumentToken, out var subscription))
+            {
+                continue;
+            }
+            _ticks[count++] = KiteTickMapping.ToTick(in tick, subscription.InstrumentId, receivedAt);
+            if (tick.ExchangeTimestampSeconds != 0 && latency.Enabled)
+            {
+                latency.Record((receivedAt - tick.ExchangeTime!.Value).TotalSeconds, _brokerTag, _connectionTag);
+            }
+        }
+        skipped = reader.SkippedPackets;
+        return count;
+    }
+
+    private void PublishLive(int count)
+    {
+        var live = ArrayPool<LiveTick>.Shared.Rent(count);
+        for (var i = 0; i < count; i++)
+        {
+            live[i] = KiteTickMapping.ToLiveTick(in _ticks[i]);
+        }
+        _services.LiveTicks.Enqueue(live, count);
+    }
+
+    private void HandleText(ReadOnlySpan<byte> utf8)
+    {
+        if (!KiteTextMessage.TryParse(utf8, out var message, out var error))
+        {
+            _services.Metrics.FramesBad.Add(1, _brokerTag, _connectionTag);
+            LogBadText(_logger, Label, error);
+            return;
+        }
+        switch (message.Kind)
+        {
+            case KiteTextMessageType.Error:
+                LogKiteError(_logger, Label, message.DataText ?? message.Data);
+                break;
+            case KiteTextMessageType.Order:
+                LogOrderUpdate(_logger, Label, message.Data);
+                break;
+            default:
+                LogKiteMessage(_logger, Label, message.Type, message.DataText ?? message.Data);
+                break;
+        }
+    }
+
+    /// <summary>Closes the socket when it goes silent, loses its last instrument, or the host stops.</summary>
+    private async Task MonitorAsync(ClientWebSocket socket, CancellationTokenSource abort, CancellationToken receiveEnded, CancellationToken stopping)
+    {
+        var period = TimeSpan.FromTicks(Math.Clamp(_options.WatchdogTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 50, TimeSpan.TicksPerSecond));
+        using var watch = CancellationTokenSource.CreateLinkedTokenSource(receiveEnded, stopping);
+        string reason;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(period, _time, watch.Token);
+                var silence = _time.GetUtcNow() - new DateTimeOffset(Volatile.Read(ref _lastActivityTicks), TimeSpan.Zero);
+                // Time spent waiting for storage is not silence from Kite: the socket was simply not being read.
+                if (silence >= _options.WatchdogTimeout && Volatile.Read(ref _busy) == 0)
+                {
+                    reason = $"no data for {silence.TotalSeconds:0.0} s";
+                    LogWatchdog(_logger, Label, silence.TotalSeconds);
+                    SetState(KiteConnectionState.Reconnecting, $"Watchdog: {reason}");
+                    break;
+                }
+                if (Volatile.Read(ref _desired).Count == 0)
+                {
+                    reason = "no instruments left";
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            if (receiveEnded.IsCancellationRequested)
+            {
+                return;
+            }
+            reason = "the host is stopping";
+        }
+        await CloseAsync(socket, abort, reason, receiveEnded);
+    }
+
+    /// <summary>
+    /// Sends a close frame and keeps reading until the server's close arrives, so ticks already on the wire are stored;
+    /// a server that does not answer in time is cut off.
+    /// </summary>
+    private async Task CloseAsync(ClientWebSocket socket, CancellationTokenSource abort, string reason, CancellationToken receiveEnded)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(CloseTimeout, _time);
+            await _sendLock.WaitAsync(timeout.Token);
+            try
+            {
+                if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "closing", timeout.Token);
+                }
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+            await Task.Delay(CloseTimeout, _time, receiveEnded);
+        }
+        catch (OperationCanceledException) when (receiveEnded.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            LogCloseFailed(_logger, Label, exception.Message);
+        }
+        LogAborting(_logger, Label, reason);
+        await abort.CancelAsync();
+        socket.Abort();
+    }
+
+    private async Task AnswerCloseAsync(ClientWebSocket socket)
+    {
+        if (socket.State != WebSocketState.CloseReceived)
+        {
+            return;
+        }
+        using var timeout = new CancellationTokenSource(CloseTimeout, _time);
+        try
+        {
+            await _sendLock.WaitAsync(timeout.Token);
+            try
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException)
+        {
+            LogCloseFailed(_logger, Label, exception.Message);
+        }
+    }
+
+    /// <summary>Forgets the socket; if it carried subscriptions and no gap is open yet, one opens at the last frame received.</summary>
+    private async Task DetachAsync(string reason)
+    {
+        await _sendLock.WaitAsync();
+        Dictionary<uint, DesiredSubscription> onServer;
+        try
+        {
+            _socket = null;
+            onServer = Volatile.Read(ref _onServer);
+            Volatile.Write(ref _onServer, Nothing);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+        Interlocked.Exchange(ref _awaitingFirstFrame, 0);
+        SetState(KiteConnectionState.Reconnecting, $"Disconnected: {reason}");
+        if (onServer.Count == 0 || _gapOpen)
+        {
+            return;
+        }
+        var lastFrame = Volatile.Read(ref _lastFrameTicks);
+        var startedAt = new DateTimeOffset(Math.Max(lastFrame, Volatile.Read(ref _subscribedAtTicks)), TimeSpan.Zero);
+        var instrumentIds = new int[onServer.Count];
+        var next = 0;
+        foreach (var subscription in onServer.Values)
+        {
+            instrumentIds[next++] = subscription.InstrumentId;
+        }
+        Array.Sort(instrumentIds);
+        _services.Gaps.Open(_services.BrokerName, Label, instrumentIds, startedAt);
+        _services.Metrics.FeedGaps.Add(1, _brokerTag, _connectionTag);
+        _gapOpen = true;
+    }
+
+    private void EndGap(DateTimeOffset at)
+    {
+        // A row left open by an earlier run (a crash, a stop) also ends here, when data flows again.
+        if (_gapOpen || _closeStaleGap)
+        {
+            _services.Gaps.Close(_services.BrokerName, Label, at);
+            _gapOpen = false;
+        }
+        if (_closeStaleGap)
+        {
+            _closeStaleGap = false;
+            _firstData?.Invoke(at);
+        }
+    }
+
+    public void Dispose()
+    {
+        _sendLock.Dispose();
+        _changed.Dispose();
+    }
+
+    private void Touch(DateTimeOffset at) => Volatile.Write(ref _lastActivityTicks, at.UtcTicks);
+
+    private void SetState(KiteConnectionState state, string? problem)
+    {
+        Volatile.Write(ref _problem, problem);
+        var previous = (KiteConnectionState)Interlocked.Exchange(ref _state, (int)state);
+        if (previous != state)
+        {
+            LogStateChanged(_logger, Label, previous, state, problem ?? "");
+        }
+    }
+
+    private Measurement<int>? ObserveState() =>
+        Volatile.Read(ref _desired).Count == 0
+            ? null
+            : new Measurement<int>(State == KiteConnectionState.Up ? 1 : 0, _brokerTag, _connectionTag);
+
+    private Uri TickerUri(string accessToken) => new UriBuilder(_options.TickerUrl)
+    {
+        Query = $"api_key={Uri.EscapeDataString(_options.ApiKey ?? "")}&access_token={Uri.EscapeDataString(accessToken)}",
+    }.Uri;
+
+    private string RedactedUrl => _options.TickerUrl.GetLeftPart(UriPartial.Path);
+
+    private enum SessionOutcome
+    {
+        Dropped,
+        TokenRejected,
+    }
+}

@@ -1,0 +1,192 @@
+using Npgsql;
+
+namespace TradingHelper.Ingestor.Feed;
+
+/// <summary>
+/// Writes <c>feed_gaps</c> rows: opened when a connection with subscriptions drops, closed when the first frame arrives
+/// after resubscribing. Records wait in memory, in order, until the database takes them; none is given up.
+/// </summary>
+/// <remarks>
+/// The queue is not bounded: each entry stands for a disconnect or a reconnect, and reconnects are paced by the
+/// backoff, so even an hour of flapping against a dead database holds a few thousand small records.
+/// </remarks>
+public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimeProvider timeProvider, ILogger<FeedGapRecorder> logger) : BackgroundService
+{
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
+    // A second drop before the first gap was closed widens the open row instead of failing on the unique index.
+    private const string OpenSql = """
+        INSERT INTO feed_gaps (broker, connection, instrument_ids, started_at)
+        VALUES ($1, $2, $3, $4)
+        ON CONFLICT (broker, connection) WHERE ended_at IS NULL DO UPDATE
+        SET instrument_ids = ARRAY(SELECT DISTINCT unnest(feed_gaps.instrument_ids || excluded.instrument_ids) ORDER BY 1),
+            started_at = least(feed_gaps.started_at, excluded.started_at)
+        """;
+
+    private const string CloseSql = """
+        UPDATE feed_gaps SET ended_at = greatest($3, started_at)
+        WHERE broker = $1 AND connection = $2 AND ended_at IS NULL
+        """;
+
+    private const string CloseOthersSql = """
+        UPDATE feed_gaps SET ended_at = greatest($3, started_at)
+        WHERE broker = $1 AND NOT (connection = ANY($2)) AND ended_at IS NULL
+        """;
+
+    private readonly Lock _gate = new();
+    private readonly Queue<GapRecord> _pending = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private long _failedWrites;
+
+    /// <summary>Writes the database refused so far; each is retried.</summary>
+    public long FailedWrites => Interlocked.Read(ref _failedWrites);
+
+    /// <summary>Records still waiting for the database.</summary>
+    public int PendingCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    /// <summary>Queues the start of a gap: the connection dropped, its instruments stream nothing from <paramref name="startedAt"/>.</summary>
+    public void Open(string broker, string connection, int[] instrumentIds, DateTimeOffset startedAt) =>
+        Enqueue(new GapRecord(GapChange.Open, broker, [connection], instrumentIds, startedAt));
+
+    /// <summary>Queues the end of the connection's open gap, if it has one.</summary>
+    public void Close(string broker, string connection, DateTimeOffset endedAt) =>
+        Enqueue(new GapRecord(GapChange.Close, broker, [connection], [], endedAt));
+
+    /// <summary>Queues the end of every open gap of the broker on connections other than <paramref name="connections"/>: slots an earlier run used and this one does not.</summary>
+    public void CloseAllBut(string broker, string[] connections, DateTimeOffset endedAt) =>
+        Enqueue(new GapRecord(GapChange.CloseOthers, broker, connections, [], endedAt));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await _signal.WaitAsync(stoppingToken);
+                await WritePendingAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Feeds stop first and queue the gap of their shutdown; this writes it while the database is still there.
+            using var drain = new CancellationTokenSource(DrainTimeout, timeProvider);
+            try
+            {
+                await WritePendingAsync(drain.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                LogLostAtShutdown(logger, PendingCount);
+            }
+        }
+    }
+
+    private void Enqueue(GapRecord record)
+    {
+        lock (_gate)
+        {
+            _pending.Enqueue(record);
+        }
+        _signal.Release();
+    }
+
+    private async Task WritePendingAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            GapRecord record;
+            lock (_gate)
+            {
+                if (!_pending.TryPeek(out record!))
+                {
+                    return;
+                }
+            }
+            try
+            {
+                await WriteAsync(record, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                Interlocked.Increment(ref _failedWrites);
+                LogWriteFailed(logger, exception, record.Broker, record.Connections[0], PendingCount);
+                await Task.Delay(RetryInterval, timeProvider, cancellationToken);
+                continue;
+            }
+            lock (_gate)
+            {
+                _pending.Dequeue();
+            }
+        }
+    }
+
+    private async Task WriteAsync(GapRecord record, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(record.Change switch
+        {
+            GapChange.Open => OpenSql,
+            GapChange.Close => CloseSql,
+            _ => CloseOthersSql,
+        });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.Broker });
+        if (record.Change == GapChange.CloseOthers)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = record.Connections });
+        }
+        else
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.Connections[0] });
+        }
+        if (record.Change == GapChange.Open)
+        {
+            command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = record.InstrumentIds });
+        }
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = record.At });
+        var rows = await command.ExecuteNonQueryAsync(cancellationToken);
+        if (record.Change == GapChange.Open)
+        {
+            LogOpened(logger, record.Broker, record.Connections[0], record.InstrumentIds.Length, record.At);
+        }
+        else if (rows > 0)
+        {
+            LogClosed(logger, record.Broker, string.Join(',', record.Connections), rows, record.At);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _signal.Dispose();
+        base.Dispose();
+    }
+
+    private enum GapChange
+    {
+        Open,
+        Close,
+        CloseOthers,
+    }
+
+    private sealed record GapRecord(GapChange Change, string Broker, string[] Connections, int[] InstrumentIds, DateTimeOffset At);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Feed gap of {Broker} connection {Connection} opened: {Instruments} instruments without ticks since {StartedAt:O}")]
+    private static partial void LogOpened(ILogger logger, string broker, string connection, int instruments, DateTimeOffset startedAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feed gaps of {Broker} (connections: {Connections}) closed: {Rows} at {EndedAt:O}")]
+    private static partial void LogClosed(ILogger logger, string broker, string connections, int rows, DateTimeOffset endedAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording a feed gap of {Broker} connection {Connection} failed; {Pending} records wait in memory and are retried")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, string broker, string connection, int pending);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Shutting down with {Pending} feed gap records the database did not take")]
+    private static partial void LogLostAtShutdown(ILogger logger, int pending);
+}

@@ -1,0 +1,236 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using TradingHelper.Core.Brokers.Kite;
+using TradingHelper.Core.Commands;
+using TradingHelper.Core.Streaming;
+using TradingHelper.Ingestor.Brokers.Kite;
+using TradingHelper.Tests.Infrastructure;
+using TradingHelper.Tests.Storage.Ticks;
+
+namespace TradingHelper.Tests.Brokers.Kite.Ticker;
+
+/// <summary>The simulator on a real port, the Ingestor's Kite ticker dialling it, and the real database behind the writer.</summary>
+public sealed class KiteTickerEndToEndTests(TestServers servers)
+{
+    private static readonly string[] Modes = ["ltp", "quote", "full"];
+
+    [Fact]
+    public async Task Every_tick_sent_on_a_live_connection_is_stored_once_through_disconnects_stalls_and_bad_frames()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var rig = await TickerRig.StartAsync(servers, "ticker_e2e", ticksPerSecond: 100,
+            new Dictionary<string, string?> { ["Kite:MaxInstrumentsPerConnection"] = "5" });
+        var rows = await SimulatedInstruments.ReadAsync(rig.Simulator, ct);
+        var chosen = rows.Where(row => row is { Segment: "NSE", Type: "EQ" }).Take(6)
+            .Concat(rows.Where(row => row is { Exchange: "NFO", Type: "FUT" }).Take(6)).ToList();
+        var ids = await SimulatedInstruments.InsertAsync(rig.Database, chosen, ct);
+        var modeOf = new Dictionary<uint, string>();
+        for (var i = 0; i < chosen.Count; i++)
+        {
+            modeOf[chosen[i].Token] = Modes[i % Modes.Length];
+            await SimulatedInstruments.SubscribeAsync(rig.Database, ids[chosen[i].Token], modeOf[chosen[i].Token]);
+        }
+
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(rig.Redis);
+        var live = new ConcurrentDictionary<int, int>();
+        await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(rig.LiveChannel), (_, message) =>
+        {
+            var ticks = new List<RawTick>();
+            LiveTickJson.ReadBatch((byte[])message!, ticks);
+            foreach (var tick in ticks)
+            {
+                live.AddOrUpdate(tick.Token, 1, (_, count) => count + 1);
+            }
+        });
+
+        rig.StartIngestor();
+        using var probe = new MetricProbe(rig.Services.GetRequiredService<IMeterFactory>());
+
+        // Twelve instruments at five per connection: three sockets, sharded 5 + 5 + 2.
+        await TickerRig.UntilAsync(rig.StatsAsync, stats => stats.OpenConnectionSubscriptions.Order().SequenceEqual([2, 5, 5]),
+            "the simulator holds three sockets subscribed 5 + 5 + 2");
+        await TickerRig.UntilAsync(rig.StoredCountsAsync, counts => ids.Values.All(id => counts.GetValueOrDefault(id) > 0),
+            "every subscribed instrument has stored ticks");
+
+        await rig.FaultAsync("malformed", count: 3);
+        await rig.FaultAsync("truncated", count: 2);
+        // Per socket: three frames with one unknown packet each, two with one cut-off packet each.
+        await TickerRig.UntilAsync(() => Task.FromResult(probe.Sum("tradinghelper.broker.frames.bad")), sum => sum == 15,
+            "fifteen bad packets are counted over the three sockets");
+
+        await rig.FaultAsync("close");
+        var afterClose = TimeProvider.System.GetUtcNow();
+        var closeGaps = await TickerRig.UntilAsync(rig.GapsAsync, gaps => gaps.Count == 3 && gaps.All(gap => gap.EndedAt is not null),
+            "each of the three sockets recorded a gap and closed it after resubscribing");
+
+        var beforeStall = TimeProvider.System.GetUtcNow();
+        await rig.FaultAsync("stall", seconds: 2.5);
+        var afterStall = TimeProvider.System.GetUtcNow();
+        var allGaps = await TickerRig.UntilAsync(rig.GapsAsync, gaps => gaps.Count == 6 && gaps.All(gap => gap.EndedAt is not null),
+            "the stall cost each socket one more gap (however many redials the watchdog needed), closed when data flowed again");
+        await TickerRig.UntilAsync(rig.StatsAsync, stats => stats.OpenConnectionSubscriptions.Order().SequenceEqual([2, 5, 5]),
+            "the three sockets are back with their instruments");
+
+        // The replayed modes decide the packets: only full carries exchange time, only LTP lacks volume.
+        var lastReconnect = allGaps.Max(gap => gap.EndedAt!.Value);
+        await TickerRig.UntilAsync(() => PacketKindsSinceAsync(rig, lastReconnect), kinds => chosen.All(row => kinds.TryGetValue(ids[row.Token], out var seen) && modeOf[row.Token] switch
+        {
+            "full" => seen.Full > 0,
+            "ltp" => seen.Ltp > 0 && seen.Full == 0,
+            _ => seen.Quote > 0 && seen.Full == 0 && seen.Ltp == 0,
+        }), "every instrument streams in its own mode again after the last reconnect");
+        foreach (var connection in rig.Ticker.Connections)
+        {
+            var expected = connection.Assigned.ToDictionary(pair => pair.Key, pair => KiteModeOf(modeOf[pair.Key]));
+            Assert.Equal(expected.OrderBy(pair => pair.Key), connection.SubscribedModes.OrderBy(pair => pair.Key));
+        }
+        Assert.All(ids.Values, id => Assert.True(live.ContainsKey(id), $"instrument {id} never appeared on the live channel"));
+        Assert.Equal(6, probe.Sum("tradinghelper.feed.gaps"));
+
+        var byConnection = rig.Ticker.Connections.ToDictionary(connection => connection.Label,
+            connection => connection.Assigned.Values.Select(subscription => subscription.InstrumentId).Order().ToArray());
+
+        await rig.StopIngestorAsync();
+        var sent = await rig.StatsAsync();
+        var stored = await rig.StoredCountsAsync();
+        var mismatches = chosen
+            .Where(row => sent.PacketsByToken.GetValueOrDefault(row.Token) != stored.GetValueOrDefault(ids[row.Token]))
+            .Select(row => $"{row.TradingSymbol}: sent {sent.PacketsByToken.GetValueOrDefault(row.Token)}, stored {stored.GetValueOrDefault(ids[row.Token])}")
+            .ToList();
+        Assert.True(mismatches.Count == 0, $"Ticks sent and stored differ: {string.Join("; ", mismatches)}");
+        Assert.True(sent.PacketsByToken.Where(pair => ids.ContainsKey(pair.Key)).Sum(pair => pair.Value) > 100);
+
+        foreach (var gap in closeGaps)
+        {
+            Assert.Equal("simulator", gap.Broker);
+            Assert.True(gap.StartedAt < gap.EndedAt, $"gap {gap} must not end before it starts");
+            Assert.True(gap.StartedAt <= afterClose && gap.EndedAt >= afterClose, $"gap {gap} must cover the close at {afterClose:HH:mm:ss.fff}");
+        }
+        foreach (var gap in allGaps.Skip(3))
+        {
+            Assert.True(gap.StartedAt <= afterStall, $"gap {gap} must start before the stall was armed at {afterStall:HH:mm:ss.fff}");
+            Assert.True(gap.EndedAt >= beforeStall.AddSeconds(2.5), $"gap {gap} must last until the 2.5 s stall from {beforeStall:HH:mm:ss.fff} ended");
+        }
+        Assert.All(allGaps, gap => Assert.Equal(byConnection[gap.Connection], gap.InstrumentIds));
+    }
+
+    [Fact]
+    public async Task Refused_token_invalidates_the_session_and_the_ticker_waits_for_a_new_login_instead_of_redialling()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var rig = await TickerRig.StartAsync(servers, "ticker_token", ticksPerSecond: 50);
+        var rows = await SimulatedInstruments.ReadAsync(rig.Simulator, ct);
+        var chosen = rows.Where(row => row is { Segment: "NSE", Type: "EQ" }).Take(3).ToList();
+        var ids = await SimulatedInstruments.InsertAsync(rig.Database, chosen, ct);
+        foreach (var id in ids.Values)
+        {
+            await SimulatedInstruments.SubscribeAsync(rig.Database, id, "quote");
+        }
+        rig.StartIngestor();
+        using var probe = new MetricProbe(rig.Services.GetRequiredService<IMeterFactory>());
+        await TickerRig.UntilAsync(rig.StatsAsync, stats => stats.OpenConnectionSubscriptions.SequenceEqual([3]), "one socket with three instruments");
+
+        await rig.FaultAsync("token-error", count: 1);
+        await rig.FaultAsync("close");
+        await TickerRig.UntilAsync(() => Task.FromResult(rig.Session.AccessToken), token => token is null, "the 403 on the redial invalidates the session");
+        var dials = probe.Sum("tradinghelper.broker.reconnects");
+
+        // With a 50 ms initial backoff a retrying ticker would have redialled many times in this second; the armed
+        // 403 was used up, so any redial would also have succeeded.
+        await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        Assert.Equal(dials, probe.Sum("tradinghelper.broker.reconnects"));
+        Assert.Empty((await rig.StatsAsync()).OpenConnectionSubscriptions);
+        Assert.Equal(KiteConnectionState.WaitingForLogin, rig.Ticker.Connections[0].State);
+        Assert.Contains("403", rig.Session.Problem, StringComparison.Ordinal);
+        var health = await HealthAsync(rig);
+        Assert.Equal("Degraded", health.GetProperty("checks").GetProperty("kite-ticker").GetProperty("status").GetString());
+        Assert.Contains("no Kite login", health.GetProperty("checks").GetProperty("kite-ticker").GetProperty("description").GetString(), StringComparison.Ordinal);
+
+        rig.Session.Update(Simulator.SimulatorFactory.AccessToken, expiresAt: null);
+        await TickerRig.UntilAsync(rig.StatsAsync, stats => stats.OpenConnectionSubscriptions.SequenceEqual([3]), "the new login brings the socket back");
+        await TickerRig.UntilAsync(rig.GapsAsync, gaps => gaps.Count == 1 && gaps[0].EndedAt is not null, "the outage is one gap, closed after the login");
+        await TickerRig.UntilAsync(() => HealthAsync(rig), report => report.GetProperty("status").GetString() == "Healthy", "the Ingestor reports healthy again");
+        Assert.Equal(dials + 1, probe.Sum("tradinghelper.broker.reconnects"));
+    }
+
+    [Fact]
+    public async Task Sync_command_applies_the_difference_and_instruments_over_the_limit_are_reported_not_streamed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var rig = await TickerRig.StartAsync(servers, "ticker_sync", ticksPerSecond: 50, new Dictionary<string, string?>
+        {
+            ["Kite:MaxInstrumentsPerConnection"] = "2",
+            ["Kite:MaxConnections"] = "1",
+            ["Kite:SubscriptionRefreshInterval"] = "01:00:00",
+        });
+        var rows = await SimulatedInstruments.ReadAsync(rig.Simulator, ct);
+        var chosen = rows.Where(row => row is { Segment: "NSE", Type: "EQ" }).Take(3).ToList();
+        var ids = await SimulatedInstruments.InsertAsync(rig.Database, chosen, ct);
+        await SimulatedInstruments.SubscribeAsync(rig.Database, ids[chosen[0].Token], "quote");
+        // Gaps an earlier run left open when it stopped: on the slot this run uses, and on one it no longer needs.
+        await rig.Database.ExecuteAsync(
+            "INSERT INTO feed_gaps (broker, connection, instrument_ids, started_at) " +
+            "VALUES ('simulator', '0', '{1}', now() - interval '1 hour'), ('simulator', '2', '{2}', now() - interval '1 hour')");
+        rig.StartIngestor();
+        await TickerRig.UntilAsync(rig.StatsAsync, stats => stats.OpenConnectionSubscriptions.SequenceEqual([1]), "the start-up load subscribes the one instrument");
+        await TickerRig.UntilAsync(rig.GapsAsync, gaps => gaps.All(gap => gap.EndedAt is not null), "the earlier run's gaps end once data flows");
+
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(rig.Redis);
+        var commands = new CommandPublisher(redis, Options.Create(new CommandStreamOptions()), TimeProvider.System);
+        await SimulatedInstruments.SubscribeAsync(rig.Database, ids[chosen[1].Token], "full");
+        await SimulatedInstruments.SubscribeAsync(rig.Database, ids[chosen[2].Token], "ltp");
+        await commands.PublishAsync(CommandKind.SyncSubscriptions, new { }, ct);
+        await TickerRig.UntilAsync(rig.StatsAsync, stats => stats.OpenConnectionSubscriptions.SequenceEqual([2]), "the command adds one instrument up to the limit of two");
+        var health = await TickerRig.UntilAsync(() => HealthAsync(rig), report => report.GetProperty("status").GetString() == "Degraded", "the excess shows in /health");
+        Assert.Contains("1 subscribed instruments are not streamed", health.GetProperty("checks").GetProperty("kite-ticker").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal([ids[chosen[2].Token]], rig.Ticker.Overflow.Select(subscription => subscription.InstrumentId));
+        Assert.Equal(KiteMode.Full, rig.Ticker.Connections[0].SubscribedModes[chosen[1].Token]);
+
+        await rig.Database.ExecuteAsync($"UPDATE subscriptions SET active = false WHERE instrument_id = {ids[chosen[0].Token]}");
+        await commands.PublishAsync(CommandKind.SyncSubscriptions, new { }, ct);
+        await TickerRig.UntilAsync(() => Task.FromResult(rig.Ticker.Overflow.Count), count => count == 0, "the freed slot takes the instrument that did not fit");
+        await TickerRig.UntilAsync(rig.StatsAsync, stats => stats.OpenConnectionSubscriptions.SequenceEqual([2]), "the socket holds the two active instruments");
+        Assert.Equal(
+            new Dictionary<uint, KiteMode> { [chosen[1].Token] = KiteMode.Full, [chosen[2].Token] = KiteMode.Ltp }.OrderBy(pair => pair.Key),
+            rig.Ticker.Connections[0].SubscribedModes.OrderBy(pair => pair.Key));
+        await TickerRig.UntilAsync(() => HealthAsync(rig), report => report.GetProperty("status").GetString() == "Healthy", "all subscribed instruments stream again");
+        Assert.Equal(["0", "2"], (await rig.GapsAsync()).Select(gap => gap.Connection));
+    }
+
+    private static KiteMode KiteModeOf(string mode) => mode switch
+    {
+        "ltp" => KiteMode.Ltp,
+        "quote" => KiteMode.Quote,
+        _ => KiteMode.Full,
+    };
+
+    private static async Task<JsonElement> HealthAsync(TickerRig rig)
+    {
+        using var client = rig.CreateIngestorClient();
+        return await client.GetFromJsonAsync<JsonElement>("/health", TestContext.Current.CancellationToken);
+    }
+
+    private static async Task<Dictionary<int, (long Ltp, long Quote, long Full)>> PacketKindsSinceAsync(TickerRig rig, DateTimeOffset since)
+    {
+        await using var command = rig.Database.DataSource.CreateCommand("""
+            SELECT instrument_id,
+                   count(*) FILTER (WHERE exchange_time IS NULL AND volume = 0),
+                   count(*) FILTER (WHERE exchange_time IS NULL AND volume > 0),
+                   count(*) FILTER (WHERE exchange_time IS NOT NULL)
+            FROM tick_data WHERE received_at > $1 GROUP BY instrument_id
+            """);
+        command.Parameters.AddWithValue(since);
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        var kinds = new Dictionary<int, (long, long, long)>();
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            kinds[reader.GetInt32(0)] = (reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+        }
+        return kinds;
+    }
+}
