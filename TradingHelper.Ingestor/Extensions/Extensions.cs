@@ -1,16 +1,10 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using TradingHelper.Core.Commands;
 using TradingHelper.Core.Storage;
-<<<<<<< HEAD
-using TradingHelper.Ingestor.Brokers.Kite;
-=======
 using TradingHelper.Core.Streaming;
 using TradingHelper.Ingestor.Brokers;
 using TradingHelper.Ingestor.Brokers.Kite;
 using TradingHelper.Ingestor.Feed;
 using TradingHelper.Ingestor.Subscriptions;
->>>>>>> ticker
 
 namespace TradingHelper.Ingestor.Extensions;
 
@@ -28,17 +22,11 @@ internal static class Extensions
         builder.Services.AddDatabaseSizeMetric();
         // Registered before any feed: hosted services stop in reverse order, so feeds stop before the writer drains.
         builder.Services.AddTickWriter();
-<<<<<<< HEAD
+        // The Api asks for subscription syncs, instrument syncs, backfills and logins through the Redis command stream.
+        builder.Services.AddCommandConsumer();
         // Kite's REST side (instrument master, history backfills, daily login) when Kite or the simulator is the broker.
         builder.AddKiteRest();
-=======
-        // The Api asks for subscription syncs (and more) through the Redis command stream.
-        builder.Services.AddCommandConsumer();
 
-        builder.Services.AddOptions<BrokerOptions>()
-            .BindConfiguration(BrokerOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
         var broker = builder.Configuration.GetSection(BrokerOptions.SectionName).Get<BrokerOptions>() ?? new BrokerOptions();
         if (broker.UsesKite)
         {
@@ -47,20 +35,15 @@ internal static class Extensions
     }
 
     /// <summary>The Kite ticker (real or simulated), its subscription sync, gap recording and live tick relay.</summary>
+    /// <remarks><see cref="KiteServiceCollectionExtensions.AddKiteRest"/> binds the Kite options and owns the session.</remarks>
     private static void AddKiteFeed(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<KiteOptions>()
-            .BindConfiguration(KiteOptions.SectionName)
-            .ValidateDataAnnotations()
             .Validate(options => options.ReconnectInitialDelay <= options.ReconnectMaxDelay,
                 "Kite:ReconnectInitialDelay must not exceed Kite:ReconnectMaxDelay.")
             .Validate(options => options.TickerUrl.Scheme is "ws" or "wss", "Kite:TickerUrl must be a ws:// or wss:// URL.")
             .ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<KiteSession>();
-        // A configured token seeds the session once; a login that already put one in force wins.
-        services.AddHostedService(sp => new KiteSessionSeed(sp.GetRequiredService<KiteSession>(), sp.GetRequiredService<IOptions<KiteOptions>>()));
         services.AddLiveTickPublisher();
         services.AddSingleton<BrokerFeedMetrics>();
         services.AddSingleton<SubscriptionStore>();
@@ -79,6 +62,5 @@ internal static class Extensions
         services.AddHostedService(sp => sp.GetRequiredService<SubscriptionSync>());
 
         services.AddHealthChecks().AddCheck<KiteTickerHealthCheck>("kite-ticker", tags: [HealthTags.Ready]);
->>>>>>> ticker
     }
 }
