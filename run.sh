@@ -33,6 +33,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 mkdir -p "$data/logs" "$data/redis" "$data/prometheus" "$data/spool"
+# The postgres user must be able to reach its cluster folder inside the data folder.
+[ "$(id -u)" -ne 0 ] || chmod o+x "$data"
 pids=()
 pg_started=""
 
@@ -121,6 +123,28 @@ echo "Waiting for health..."
 [ "$broker" != simulator ] || wait_healthy Simulator "$simulator_url"
 wait_healthy Ingestor "$ingestor_url"
 wait_healthy Api "$api_url"
+
+# A first run has nothing subscribed, so the chart would stay empty: start with the two indices and their futures.
+seed_watchlist() {
+  local subscriptions tokens=""
+  subscriptions=$(curl -fsS "$api_url/api/subscriptions") || return 0
+  case "$subscriptions" in *'"token"'*) return 0 ;; esac
+  for _ in $(seq 1 60); do
+    tokens=$( { curl -fsS "$api_url/api/instruments?type=INDEX&symbol=NIFTY"
+                curl -fsS "$api_url/api/instruments?underlying=NIFTY&type=FUT"
+                curl -fsS "$api_url/api/instruments?underlying=BANKNIFTY&type=FUT"; } 2>/dev/null \
+              | grep -o '"token":[0-9]*' | cut -d: -f2 | paste -sd, -)
+    [ -z "$tokens" ] || break
+    sleep 1
+  done
+  if [ -n "$tokens" ] && curl -fsS -X POST "$api_url/api/instruments/subscribe" -H "X-Api-Key: $Api__ApiKey" \
+       -H 'Content-Type: application/json' -d "{\"tokens\":[$tokens],\"mode\":\"full\"}" >/dev/null; then
+    echo "  Subscribed a starter watchlist (NIFTY 50, NIFTY BANK and their futures)"
+  else
+    echo "  No instruments yet to subscribe; use $api_url/docs to find and subscribe some" >&2
+  fi
+}
+seed_watchlist
 
 cat <<EOT
 
