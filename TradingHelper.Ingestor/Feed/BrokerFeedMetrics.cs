@@ -33,6 +33,17 @@ public sealed class BrokerFeedMetrics
 
     public Histogram<double> ExchangeLatency { get; }
 
+    /// <summary>
+    /// Starts a connection's event counters at zero. A counter series otherwise appears with its first event, and
+    /// Prometheus's increase() cannot count that first event, so the first gap after a start would read as none.
+    /// </summary>
+    public void StartCounting(KeyValuePair<string, object?> broker, KeyValuePair<string, object?> connection)
+    {
+        FramesBad.Add(0, broker, connection);
+        Reconnects.Add(0, broker, connection);
+        FeedGaps.Add(0, broker, connection);
+    }
+
     /// <summary>Adds a connection to the state gauge; the callback returns null while the connection is not needed.</summary>
     public void TrackState(Func<Measurement<int>?> state)
     {

@@ -65,6 +65,7 @@ public sealed partial class KiteTickerConnection : IDisposable
         _connectionTag = new("connection", Label);
         _random = new Random(Random.Shared.Next());
         services.Metrics.TrackState(ObserveState);
+        services.Metrics.StartCounting(_brokerTag, _connectionTag);
     }
 
     /// <summary>The connection's index, 0 to MaxConnections − 1.</summary>
