@@ -28,10 +28,13 @@ public sealed class NewUserWalkThroughTests(TestServers servers)
         Assert.Equal(0, (await MarketRig.GetJsonAsync(api, optionsQuery)).GetProperty("total").GetInt32());
 
         // Find: the Ingestor downloads the simulator's instrument master when asked.
-        var (sync, _) = await MarketRig.PostAcceptedAsync(api, "/api/instruments/sync", new { exchanges = new[] { "NSE", "NFO" } });
-        Assert.True(sync.TryGetProperty("commandId", out _), $"sync answer: {sync}");
-        var options = await MarketRig.UntilAsync(() => MarketRig.GetJsonAsync(api, optionsQuery),
-            page => page.GetProperty("total").GetInt32() > 0, "the instrument sync brings NIFTY options", page => page.ToString());
+        var (sync, syncLocation) = await MarketRig.PostAcceptedAsync(api, "/api/instruments/sync", new { exchanges = new[] { "NSE", "NFO" } });
+        Assert.Equal($"/api/instruments/sync/{sync.GetProperty("jobId").GetString()}", syncLocation?.OriginalString);
+        var synced = await MarketRig.UntilAsync(() => MarketRig.GetJsonAsync(api, syncLocation!.OriginalString),
+            job => job.GetProperty("status").GetString() is not ("queued" or "running"), "the instrument sync job finishes", job => job.ToString());
+        Assert.True(synced.GetProperty("status").GetString() == "succeeded" && synced.GetProperty("written").GetInt32() > 0, $"instrument sync: {synced}");
+        var options = await MarketRig.GetJsonAsync(api, optionsQuery);
+        Assert.True(options.GetProperty("total").GetInt32() > 0, $"the finished sync brought no NIFTY options: {options}");
         var items = options.GetProperty("items").EnumerateArray().ToList();
         Assert.All(items, item =>
         {
@@ -132,7 +135,7 @@ public sealed class NewUserWalkThroughTests(TestServers servers)
         var paths = document.RootElement.GetProperty("paths");
         foreach (var (path, method) in new[]
         {
-            ("/api/instruments/sync", "post"), ("/api/instruments", "get"), ("/api/instruments/subscribe", "post"), ("/api/ws/ticks", "get"),
+            ("/api/instruments/sync", "post"), ("/api/instruments/sync/{id}", "get"), ("/api/instruments", "get"), ("/api/instruments/subscribe", "post"), ("/api/ws/ticks", "get"),
             ("/api/historical/backfill", "post"), ("/api/historical/jobs/{id}", "get"), ("/api/historical/candles", "get"),
         })
         {
