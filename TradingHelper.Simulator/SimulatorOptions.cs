@@ -33,4 +33,11 @@ public sealed class SimulatorOptions
 
     [Range(1, 100_000)]
     public int MaxInstrumentsPerConnection { get; set; } = 3000;
+
+    /// <summary>
+    /// History has a candle for every minute of every day, matching the ticker, which streams around the clock. Off, it
+    /// serves Kite's weekday 09:15–15:30 IST session only, so ticks the simulator streamed outside it have no history
+    /// and a feed gap there cannot be backfilled.
+    /// </summary>
+    public bool AlwaysOpen { get; set; }
 }

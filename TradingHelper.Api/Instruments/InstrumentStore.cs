@@ -75,6 +75,38 @@ public sealed class InstrumentStore(NpgsqlDataSource dataSource)
         return new InstrumentDetails(Read(reader, 0), subscription);
     }
 
+    /// <summary>Records a requested instrument sync as queued, so the job its 202 names exists before the Ingestor sees the command.</summary>
+    public async Task CreateSyncAsync(Guid id, string[]? exchanges, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("INSERT INTO instrument_syncs (id, exchanges) VALUES ($1, $2)");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)exchanges ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>An instrument sync the Api recorded, as far as the Ingestor got with it; null when unknown.</summary>
+    public async Task<InstrumentSyncView?> GetSyncAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT id, status, exchanges, written, expired, error, created_at, started_at, finished_at FROM instrument_syncs WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+        return new InstrumentSyncView(
+            reader.GetGuid(0),
+            reader.GetString(1),
+            reader.IsDBNull(2) ? null : reader.GetFieldValue<string[]>(2),
+            reader.IsDBNull(3) ? null : reader.GetInt32(3),
+            reader.IsDBNull(4) ? null : reader.GetInt32(4),
+            reader.IsDBNull(5) ? null : reader.GetString(5),
+            reader.GetFieldValue<DateTimeOffset>(6),
+            reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
+            reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8));
+    }
+
     /// <summary>Which of <paramref name="tokens"/> exist, and whether each is expired.</summary>
     public async Task<IReadOnlyDictionary<int, bool>> GetExpiryStateAsync(int[] tokens, CancellationToken cancellationToken)
     {

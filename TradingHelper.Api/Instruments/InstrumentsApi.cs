@@ -37,7 +37,15 @@ public static class InstrumentsApi
             .WithName(nameof(SyncInstruments))
             .ProducesValidationProblem()
             .WithSummary("Refresh the instrument master from the broker")
-            .WithDescription("Asks the Ingestor to download the broker's instrument list and upsert it. Returns at once with the job to watch.");
+            .WithDescription("Asks the Ingestor to download the broker's instrument list and upsert it. Returns at once with the job to watch: "
+                + "Location /api/instruments/sync/{id}.");
+
+        api.MapGet("/sync/{id}", GetSync)
+            .WithName(nameof(GetSync))
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Progress of an instrument sync")
+            .WithDescription("queued until the Ingestor takes it, then running, succeeded (instruments written and newly expired) or failed (error; the Ingestor retries).");
 
         changes.MapPost("/subscribe", Subscribe)
             .WithName(nameof(Subscribe))
@@ -114,11 +122,19 @@ public static class InstrumentsApi
     {
         var jobId = Guid.CreateVersion7(services.TimeProvider.GetUtcNow());
         var exchanges = request?.Exchanges is { Length: > 0 } requested ? requested.Select(e => e.ToUpperInvariant()).Distinct().ToArray() : null;
+        // Recorded before the command is sent, so the Location answered below can be followed at once.
+        await services.Store.CreateSyncAsync(jobId, exchanges, cancellationToken);
         var commandId = await services.Commands.PublishAsync(
             CommandKind.SyncInstruments, new SyncInstrumentsCommand(jobId, exchanges), cancellationToken);
         services.Logger.LogSyncRequested(jobId, commandId);
-        return TypedResults.Accepted($"/api/historical/jobs/{jobId}", new SyncInstrumentsAccepted(jobId, commandId));
+        return TypedResults.Accepted($"/api/instruments/sync/{jobId}", new SyncInstrumentsAccepted(jobId, commandId));
     }
+
+    public static async Task<Results<Ok<InstrumentSyncView>, ProblemHttpResult>> GetSync(
+        Guid id, [AsParameters] InstrumentServices services, CancellationToken cancellationToken) =>
+        await services.Store.GetSyncAsync(id, cancellationToken) is { } sync
+            ? TypedResults.Ok(sync)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown instrument sync", detail: $"No instrument sync has id {id}.");
 
     public static async Task<Results<Accepted<SubscriptionChange>, ValidationProblem>> Subscribe(
         SubscriptionRequest? request, [AsParameters] InstrumentServices services, CancellationToken cancellationToken)

@@ -3,8 +3,11 @@ using TradingHelper.Core.Commands;
 
 namespace TradingHelper.Ingestor.Instruments;
 
-/// <summary>Runs an instrument sync when the Api asks for one (<see cref="CommandKind.SyncInstruments"/>, payload <c>{ "jobId": guid? }</c>).</summary>
-public sealed class SyncInstrumentsHandler(InstrumentSync sync) : ICommandHandler
+/// <summary>
+/// Runs an instrument sync when the Api asks for one (<see cref="CommandKind.SyncInstruments"/>, payload <c>{ "jobId": guid? }</c>),
+/// and records its progress under that job id so the Api's <c>GET /api/instruments/sync/{id}</c> can show it.
+/// </summary>
+public sealed class SyncInstrumentsHandler(InstrumentSync sync, InstrumentSyncJobs jobs) : ICommandHandler
 {
     public string Kind => CommandKind.SyncInstruments;
 
@@ -19,7 +22,25 @@ public sealed class SyncInstrumentsHandler(InstrumentSync sync) : ICommandHandle
         {
             throw new CommandRejectedException($"The instrument sync payload is not valid JSON: {exception.Message}", exception);
         }
-        await sync.RunAsync(command?.JobId is { } jobId ? $"requested, job {jobId}" : "requested", cancellationToken);
+        if (command?.JobId is not { } jobId)
+        {
+            await sync.RunAsync("requested", cancellationToken);
+            return;
+        }
+
+        await jobs.StartAsync(jobId, cancellationToken);
+        InstrumentSyncResult result;
+        try
+        {
+            result = await sync.RunAsync($"requested, job {jobId}", cancellationToken);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The watcher sees why; the consumer still retries the command (or dead-letters it) as for any failure.
+            await jobs.FailAsync(jobId, exception.Message, CancellationToken.None);
+            throw;
+        }
+        await jobs.SucceedAsync(jobId, result, cancellationToken);
     }
 
     private sealed record SyncInstrumentsCommand(Guid? JobId);

@@ -7,9 +7,14 @@ namespace TradingHelper.Simulator.Market;
 internal sealed class HistoricalCandles(IOptions<SimulatorOptions> options)
 {
     private const int SessionMinutes = 375;
+    private const int DayMinutes = 24 * 60;
     private readonly ulong _seed = (ulong)options.Value.Seed;
+    private readonly bool _alwaysOpen = options.Value.AlwaysOpen;
 
-    /// <summary>Candles whose minutes fall in [from, to] (IST session minutes on weekdays) and have started by <paramref name="now"/>.</summary>
+    /// <summary>
+    /// Candles whose minutes fall in [from, to] (IST session minutes on weekdays, or every minute when
+    /// <see cref="SimulatorOptions.AlwaysOpen"/>) and have started by <paramref name="now"/>.
+    /// </summary>
     public List<Candle> Read(SimulatedInstrument instrument, CandleInterval interval, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now)
     {
         var candles = new List<Candle>();
@@ -18,13 +23,13 @@ internal sealed class HistoricalCandles(IOptions<SimulatorOptions> options)
         Bucket? bucket = null;
         for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
         {
-            if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
+            if (!_alwaysOpen && day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
             {
                 continue;
             }
             var midnight = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), IndianMarket.IstOffset);
-            var open = midnight + IndianMarket.SessionOpen;
-            for (var k = 0; k < SessionMinutes; k++)
+            var open = _alwaysOpen ? midnight : midnight + IndianMarket.SessionOpen;
+            for (var k = 0; k < (_alwaysOpen ? DayMinutes : SessionMinutes); k++)
             {
                 var minute = open.AddMinutes(k);
                 if (minute >= now)

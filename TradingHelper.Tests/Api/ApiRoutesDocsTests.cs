@@ -12,6 +12,8 @@ public sealed partial class ApiRoutesDocsTests(ApiTestContext context) : IClassF
     [Theory(Timeout = 60_000)]
     [InlineData("/api/instruments", "get", "Instruments", "200,400", false)]
     [InlineData("/api/instruments/{token}", "get", "Instruments", "200,404", false)]
+    [InlineData("/api/instruments/sync", "post", "Instruments", "202,400,401", true)]
+    [InlineData("/api/instruments/sync/{id}", "get", "Instruments", "200,404", false)]
     [InlineData("/api/instruments/subscribe", "post", "Instruments", "202,400,401,413", true)]
     [InlineData("/api/instruments/unsubscribe", "post", "Instruments", "202,400,401", true)]
     [InlineData("/api/subscriptions", "get", "Subscriptions", "200", false)]

@@ -44,7 +44,11 @@ public sealed class ApiSecurityTests(ApiTestContext context) : IClassFixture<Api
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         using var accepted = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         var jobId = accepted.RootElement.GetProperty("jobId").GetGuid();
-        Assert.Equal($"/api/historical/jobs/{jobId}", response.Headers.Location?.ToString());
+        Assert.Equal($"/api/instruments/sync/{jobId}", response.Headers.Location?.ToString());
+        // The job the 202 names can be watched at once: queued until an Ingestor takes the command.
+        using var job = JsonDocument.Parse(await client.GetStringAsync(response.Headers.Location, Ct));
+        Assert.Equal("queued", job.RootElement.GetProperty("status").GetString());
+        Assert.Equal(["NFO", "NSE"], job.RootElement.GetProperty("exchanges").EnumerateArray().Select(e => e.GetString()));
         var command = Assert.Single(await context.Redis.GetDatabase().StreamRangeAsync(api.CommandStream));
         Assert.Equal(accepted.RootElement.GetProperty("commandId").GetString(), command.Id.ToString());
         Assert.Equal(CommandKind.SyncInstruments, (string?)command["kind"]);

@@ -135,6 +135,28 @@ public sealed class SimulatorRestTests
     }
 
     [Theory]
+    [InlineData(false, 0)]
+    [InlineData(true, 60)]
+    public async Task Saturday_night_has_history_only_when_the_simulator_trades_around_the_clock(bool alwaysOpen, int candles)
+    {
+        // The ticker streams around the clock; a gap it had on a Saturday night is only backfillable when history agrees.
+        await using var factory = new SimulatorFactory(new Dictionary<string, string?> { ["Simulator:AlwaysOpen"] = alwaysOpen ? "true" : "false" });
+        using var client = Authorized(factory);
+        var ct = TestContext.Current.CancellationToken;
+
+        var body = await client.GetStringAsync("/instruments/historical/408065/minute?from=2024-06-15+21:00:00&to=2024-06-15+21:59:59", ct);
+
+        using var document = JsonDocument.Parse(body);
+        var rows = document.RootElement.GetProperty("data").GetProperty("candles").EnumerateArray().ToList();
+        Assert.Equal(candles, rows.Count);
+        if (alwaysOpen)
+        {
+            Assert.Equal("2024-06-15T21:00:00+0530", rows[0][0].GetString());
+            Assert.Equal("2024-06-15T21:59:00+0530", rows[^1][0].GetString());
+        }
+    }
+
+    [Theory]
     [InlineData("minute", "2024-01-01+09:15:00", "2024-03-15+09:15:00", "interval exceeds max limit: 60 days")]
     [InlineData("60minute", "2023-01-01", "2024-06-01", "interval exceeds max limit: 400 days")]
     [InlineData("week", "2024-01-01", "2024-01-02", "`interval`")]

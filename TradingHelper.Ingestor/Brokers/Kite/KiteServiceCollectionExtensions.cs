@@ -51,6 +51,7 @@ public static class KiteServiceCollectionExtensions
 
         services.AddSingleton<KiteInstrumentStore>();
         services.AddSingleton<InstrumentSync>();
+        services.AddSingleton<InstrumentSyncJobs>();
         services.AddHostedService<DailyInstrumentSync>();
 
         services.AddSingleton<BackfillJobStore>();

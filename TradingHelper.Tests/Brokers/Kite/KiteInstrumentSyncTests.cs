@@ -55,7 +55,7 @@ public sealed class KiteInstrumentSyncTests(TestServers servers)
         var daily = new DailyInstrumentSync(Sync(database, kite), new KiteInstrumentStore(database.DataSource, TimeProvider.System),
             database.DataSource, new StorageState(), kite.RestOptions, TimeProvider.System, kite.LoggerFactory.CreateLogger<DailyInstrumentSync>());
 
-        await new SyncInstrumentsHandler(Sync(database, kite)).HandleAsync($$"""{"jobId":"{{Guid.NewGuid()}}"}""", ct);
+        await new SyncInstrumentsHandler(Sync(database, kite), new InstrumentSyncJobs(database.DataSource)).HandleAsync($$"""{"jobId":"{{Guid.NewGuid()}}"}""", ct);
         var afterCommand = await database.ScalarAsync<long>("SELECT count(*) FROM instruments");
         await using var other = await database.DataSource.OpenConnectionAsync(ct);
         await using (var hold = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(x'5448494E53545255'::bigint)", other))
@@ -72,7 +72,28 @@ public sealed class KiteInstrumentSyncTests(TestServers servers)
         Assert.Equal(Universe, afterCommand);
         Assert.Null(whileHeld);
         Assert.Equal(new InstrumentSyncResult(Universe, 0), afterRelease);
-        await Assert.ThrowsAsync<CommandRejectedException>(() => new SyncInstrumentsHandler(Sync(database, kite)).HandleAsync("{", ct));
+        await Assert.ThrowsAsync<CommandRejectedException>(() => new SyncInstrumentsHandler(Sync(database, kite), new InstrumentSyncJobs(database.DataSource)).HandleAsync("{", ct));
+    }
+
+    [Fact]
+    public async Task A_sync_the_Api_recorded_ends_succeeded_with_its_counts_or_failed_with_the_reason()
+    {
+        await using var database = await StorageTestDatabase.CreateAsync(servers, "kite_instrument_sync_job");
+        await using var kite = new KiteHarness();
+        var ct = TestContext.Current.CancellationToken;
+        var handler = new SyncInstrumentsHandler(Sync(database, kite), new InstrumentSyncJobs(database.DataSource));
+        Guid failing = Guid.NewGuid(), succeeding = Guid.NewGuid();
+        // As the Api records them before it sends the command.
+        await database.ExecuteAsync($"INSERT INTO instrument_syncs (id, exchanges) VALUES ('{failing}', NULL), ('{succeeding}', '{{NSE,NFO}}')");
+
+        await kite.FaultAsync("token-error");
+        await Assert.ThrowsAnyAsync<Exception>(() => handler.HandleAsync($$"""{"jobId":"{{failing}}"}""", ct));
+        await handler.HandleAsync($$"""{"jobId":"{{succeeding}}","exchanges":["NSE","NFO"]}""", ct);
+
+        Assert.Equal("failed|true", await database.ScalarAsync<string>(
+            $"SELECT status || '|' || (error IS NOT NULL AND started_at IS NOT NULL AND finished_at IS NOT NULL) FROM instrument_syncs WHERE id = '{failing}'"));
+        Assert.Equal($"succeeded|{Universe}|0|true", await database.ScalarAsync<string>(
+            $"SELECT status || '|' || written || '|' || expired || '|' || (error IS NULL AND started_at <= finished_at) FROM instrument_syncs WHERE id = '{succeeding}'"));
     }
 
     internal static InstrumentSync Sync(StorageTestDatabase database, KiteHarness kite) =>
