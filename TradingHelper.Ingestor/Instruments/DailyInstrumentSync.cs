@@ -71,7 +71,7 @@ public sealed partial class DailyInstrumentSync(
         }
         try
         {
-            return await sync.RunAsync(reason, cancellationToken);
+            return await sync.RunAsync(reason, exchanges: null, cancellationToken);
         }
         finally
         {

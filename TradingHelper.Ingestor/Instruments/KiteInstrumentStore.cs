@@ -114,11 +114,13 @@ public sealed class KiteInstrumentStore(NpgsqlDataSource dataSource, TimeProvide
                 },
                 new NpgsqlBatchCommand(
                     """
-                    -- Gone from today's dump of a segment it covers (delisted, banned, moved to T2T), or past its expiry.
+                    -- Gone from today's dump of an exchange segment it covers (delisted, banned, moved to T2T), or past its expiry.
+                    -- A sync of some exchanges leaves the others alone: BSE indices share the INDICES segment with NSE's.
                     WITH vanished AS (
                         UPDATE instruments SET is_expired = true, updated_at = now()
                         WHERE NOT is_expired
-                          AND ((kite_token IS NOT NULL AND updated_at < now() AND segment IN (SELECT DISTINCT segment FROM kite_dump))
+                          AND ((kite_token IS NOT NULL AND updated_at < now()
+                                AND (exchange, segment) IN (SELECT DISTINCT exchange, segment FROM kite_dump))
                                OR expiry < $1)
                         RETURNING 1
                     )

@@ -4,7 +4,7 @@ using TradingHelper.Core.Commands;
 namespace TradingHelper.Ingestor.Instruments;
 
 /// <summary>
-/// Runs an instrument sync when the Api asks for one (<see cref="CommandKind.SyncInstruments"/>, payload <c>{ "jobId": guid? }</c>),
+/// Runs an instrument sync when the Api asks for one (<see cref="CommandKind.SyncInstruments"/>, payload <c>{ "jobId": guid?, "exchanges": [..]? }</c>),
 /// and records its progress under that job id so the Api's <c>GET /api/instruments/sync/{id}</c> can show it.
 /// </summary>
 public sealed class SyncInstrumentsHandler(InstrumentSync sync, InstrumentSyncJobs jobs) : ICommandHandler
@@ -24,7 +24,7 @@ public sealed class SyncInstrumentsHandler(InstrumentSync sync, InstrumentSyncJo
         }
         if (command?.JobId is not { } jobId)
         {
-            await sync.RunAsync("requested", cancellationToken);
+            await sync.RunAsync("requested", command?.Exchanges, cancellationToken);
             return;
         }
 
@@ -32,7 +32,7 @@ public sealed class SyncInstrumentsHandler(InstrumentSync sync, InstrumentSyncJo
         InstrumentSyncResult result;
         try
         {
-            result = await sync.RunAsync($"requested, job {jobId}", cancellationToken);
+            result = await sync.RunAsync($"requested, job {jobId}", command.Exchanges, cancellationToken);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -43,5 +43,5 @@ public sealed class SyncInstrumentsHandler(InstrumentSync sync, InstrumentSyncJo
         await jobs.SucceedAsync(jobId, result, cancellationToken);
     }
 
-    private sealed record SyncInstrumentsCommand(Guid? JobId);
+    private sealed record SyncInstrumentsCommand(Guid? JobId, string[]? Exchanges);
 }

@@ -19,7 +19,7 @@ public sealed class KiteBackfillTests(TestServers servers)
         await using var database = await StorageTestDatabase.CreateAsync(servers, "kite_backfill_job");
         await using var kite = new KiteHarness();
         var ct = TestContext.Current.CancellationToken;
-        await KiteInstrumentSyncTests.Sync(database, kite).RunAsync("test", ct);
+        await KiteInstrumentSyncTests.Sync(database, kite).RunAsync("test", null, ct);
         var (future, stock) = await InstrumentIdsAsync(database);
         var from = KiteRestClientTests.PastMonday().AddHours(9).AddMinutes(15);
         var to = from.AddHours(1);
@@ -72,7 +72,7 @@ public sealed class KiteBackfillTests(TestServers servers)
         await using var database = await StorageTestDatabase.CreateAsync(servers, "kite_backfill_resume");
         await using var kite = new KiteHarness();
         var ct = TestContext.Current.CancellationToken;
-        await KiteInstrumentSyncTests.Sync(database, kite).RunAsync("test", ct);
+        await KiteInstrumentSyncTests.Sync(database, kite).RunAsync("test", null, ct);
         var (future, _) = await InstrumentIdsAsync(database);
         var from = KiteRestClientTests.PastMonday().AddHours(9).AddMinutes(15);
         var jobId = await CreateJobAsync(database, from, from.AddHours(1), "1m", future, 999_999);
@@ -101,7 +101,7 @@ public sealed class KiteBackfillTests(TestServers servers)
         await using var database = await StorageTestDatabase.CreateAsync(servers, "kite_gap_backfill");
         await using var kite = new KiteHarness();
         var ct = TestContext.Current.CancellationToken;
-        await KiteInstrumentSyncTests.Sync(database, kite).RunAsync("test", ct);
+        await KiteInstrumentSyncTests.Sync(database, kite).RunAsync("test", null, ct);
         var (future, stock) = await InstrumentIdsAsync(database);
         var open = KiteRestClientTests.PastMonday().AddHours(9).AddMinutes(15);
         await database.ExecuteAsync($"""

@@ -29,8 +29,8 @@ public sealed class KiteInstrumentSyncTests(TestServers servers)
                 ('NFO', 'REUSEDFUT', 'NFO-FUT', 'FUT', 'REUSED', '{later}', 0.05, 100, {reusedToken})
             """);
 
-        var first = await Sync(database, kite).RunAsync("test", ct);
-        var second = await Sync(database, kite).RunAsync("test again", ct);
+        var first = await Sync(database, kite).RunAsync("test", null, ct);
+        var second = await Sync(database, kite).RunAsync("test again", null, ct);
 
         Assert.Equal(new InstrumentSyncResult(Universe, 3), first);
         Assert.Equal(new InstrumentSyncResult(Universe, 0), second);
@@ -44,6 +44,27 @@ public sealed class KiteInstrumentSyncTests(TestServers servers)
         Assert.Equal(84, await database.ScalarAsync<long>(
             "SELECT count(*) FROM instruments WHERE segment = 'NFO-OPT' AND strike > 0 AND expiry IS NOT NULL AND underlying IN ('NIFTY', 'BANKNIFTY')"));
         Assert.Equal(408065, await database.ScalarAsync<long>("SELECT kite_token FROM instruments WHERE exchange = 'NSE' AND tradingsymbol = 'INFY'"));
+    }
+
+    [Fact]
+    public async Task A_sync_of_some_exchanges_leaves_the_other_exchanges_contracts_alone()
+    {
+        await using var database = await StorageTestDatabase.CreateAsync(servers, "kite_instrument_partial");
+        await using var kite = new KiteHarness();
+        var ct = TestContext.Current.CancellationToken;
+        // A BSE index shares the INDICES segment with NSE's; an NSE-only sync must not take it for delisted.
+        await database.ExecuteAsync("""
+            INSERT INTO instruments (exchange, tradingsymbol, segment, instrument_type, tick_size, lot_size, kite_token) VALUES
+                ('BSE', 'SENSEX', 'INDICES', 'EQ', 0.05, 1, 265)
+            """);
+
+        var nseOnly = await Sync(database, kite).RunAsync("test", ["NSE"], ct);
+
+        Assert.Equal(0, nseOnly.Expired);
+        Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM instruments WHERE exchange = 'NFO'"));
+        Assert.True(await database.ScalarAsync<long>("SELECT count(*) FROM instruments WHERE exchange = 'NSE'") > 50);
+        Assert.False(await database.ScalarAsync<bool>("SELECT is_expired FROM instruments WHERE tradingsymbol = 'SENSEX'"));
+        await Assert.ThrowsAsync<KiteApiException>(() => Sync(database, kite).RunAsync("test", ["MCX"], ct));
     }
 
     [Fact]
