@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using TradingHelper.Tests.Infrastructure;
+using TradingHelper.Tests.Simulator;
 
 namespace TradingHelper.Tests.EndToEnd;
 
@@ -16,6 +17,9 @@ public sealed class FeedOutageTests(TestServers servers)
             simulatorSettings: new Dictionary<string, string?> { ["Simulator:AlwaysOpen"] = "true" },
             ingestorSettings: new Dictionary<string, string?>
             {
+                // Configured as a real Kite account would be, only pointed at the simulator's URLs: the whole ingest path of BROKER=kite.
+                ["Broker:Kind"] = "kite",
+                ["Kite:ApiSecret"] = SimulatorFactory.ApiSecret,
                 ["Backfill:ScanInterval"] = "00:00:00.200",
                 ["Backfill:GapSettleDelay"] = "00:00:00",
             });
