@@ -15,6 +15,7 @@ internal sealed class TickWriterMetrics
     public const string SpoolBytes = "tradinghelper.tick_writer.spool.bytes";
     public const string ChannelDepth = "tradinghelper.tick_writer.channel.depth";
     public const string TickLatency = "tradinghelper.tick.latency";
+    public const string ExchangeLatency = "tradinghelper.tick.exchange_latency";
 
     /// <summary>Tag on <see cref="TicksWritten"/>: <c>direct</c> from the channel, <c>replay</c> from the spool.</summary>
     public const string PathTag = "tradinghelper.tick_writer.path";
@@ -28,6 +29,7 @@ internal sealed class TickWriterMetrics
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<double> _flushDuration;
     private readonly Histogram<double> _latency;
+    private readonly Histogram<double> _exchangeLatency;
     private readonly TimeProvider _timeProvider;
 
     public TickWriterMetrics(IMeterFactory meterFactory, TimeProvider timeProvider, Func<long> spoolBytes, Func<int> channelDepth)
@@ -40,6 +42,9 @@ internal sealed class TickWriterMetrics
         _batchSize = meter.CreateHistogram(BatchSize, "{tick}", "Ticks per batch", advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 10, 100, 500, 1_000, 2_500, 5_000, 10_000, 50_000] });
         _flushDuration = meter.CreateHistogram<double>(FlushDuration, "s", "Time to commit one batch with COPY");
         _latency = meter.CreateHistogram<double>(TickLatency, "s", "Time from receiving a tick to its commit");
+        _exchangeLatency = meter.CreateHistogram<double>(ExchangeLatency, "s",
+            "Time from a tick's exchange timestamp to its commit (full-mode ticks; the exchange stamps whole seconds)",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30] });
         meter.CreateObservableGauge(SpoolBytes, spoolBytes, "By", "Bytes of batches waiting in the spool");
         meter.CreateObservableGauge(ChannelDepth, channelDepth, "{tick}", "Ticks waiting in the writer's channel");
     }
@@ -54,7 +59,7 @@ internal sealed class TickWriterMetrics
     {
         _flushDuration.Record(_timeProvider.GetElapsedTime(startedTimestamp).TotalSeconds);
         _written.Add(count, replayed ? Replay : Direct);
-        if (!_latency.Enabled)
+        if (!_latency.Enabled && !_exchangeLatency.Enabled)
         {
             return;
         }
@@ -62,6 +67,10 @@ internal sealed class TickWriterMetrics
         for (var i = 0; i < count; i++)
         {
             _latency.Record((now - ticks[i].ReceivedAt).TotalSeconds);
+            if (ticks[i].ExchangeTime is { } exchangeTime)
+            {
+                _exchangeLatency.Record((now - exchangeTime).TotalSeconds);
+            }
         }
     }
 }

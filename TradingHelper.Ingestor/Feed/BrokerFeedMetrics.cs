@@ -17,9 +17,6 @@ public sealed class BrokerFeedMetrics
         FramesBad = meter.CreateCounter<long>("tradinghelper.broker.frames.bad", "{packet}", "Packets and frames skipped because they could not be decoded");
         Reconnects = meter.CreateCounter<long>("tradinghelper.broker.reconnects", "{attempt}", "Reconnect attempts after a broker socket dropped");
         FeedGaps = meter.CreateCounter<long>("tradinghelper.feed.gaps", "{gap}", "Feed gaps recorded: a connection with subscriptions went down");
-        ExchangeLatency = meter.CreateHistogram<double>("tradinghelper.tick.exchange_latency", "s",
-            "Receive time minus the exchange timestamp of full-mode ticks (the exchange stamps whole seconds)",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30] });
         meter.CreateObservableGauge("tradinghelper.broker.connection.state", ObserveStates, null, "1 while a needed broker connection is up, 0 while it is not");
     }
 
@@ -30,8 +27,6 @@ public sealed class BrokerFeedMetrics
     public Counter<long> Reconnects { get; }
 
     public Counter<long> FeedGaps { get; }
-
-    public Histogram<double> ExchangeLatency { get; }
 
     /// <summary>
     /// Starts a connection's event counters at zero. A counter series otherwise appears with its first event, and

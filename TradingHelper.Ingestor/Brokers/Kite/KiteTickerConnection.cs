@@ -435,7 +435,6 @@ public sealed partial class KiteTickerConnection : IDisposable
             _ticks = new Tick[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity)];
         }
         var map = Volatile.Read(ref _desired);
-        var latency = _services.Metrics.ExchangeLatency;
         var count = 0;
         while (reader.TryReadNext(out var tick))
         {
@@ -445,10 +444,6 @@ public sealed partial class KiteTickerConnection : IDisposable
                 continue;
             }
             _ticks[count++] = KiteTickMapping.ToTick(in tick, subscription.InstrumentId, receivedAt);
-            if (tick.ExchangeTimestampSeconds != 0 && latency.Enabled)
-            {
-                latency.Record((receivedAt - tick.ExchangeTime!.Value).TotalSeconds, _brokerTag, _connectionTag);
-            }
         }
         skipped = reader.SkippedPackets;
         return count;
