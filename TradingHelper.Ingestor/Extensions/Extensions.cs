@@ -5,6 +5,7 @@ using TradingHelper.Ingestor.Brokers;
 using TradingHelper.Ingestor.Brokers.Fyers;
 using TradingHelper.Ingestor.Brokers.Kite;
 using TradingHelper.Ingestor.Feed;
+using TradingHelper.Ingestor.Instruments;
 using TradingHelper.Ingestor.Subscriptions;
 
 namespace TradingHelper.Ingestor.Extensions;
@@ -55,7 +56,7 @@ internal static class Extensions
     }
 
     /// <summary>The Fyers data socket, its subscription sync, gap recording and live tick relay.</summary>
-    /// <remarks>Fyers' REST side (history, symbol master) is not wired yet: Fyers instruments need fyers_symbol and fyers_token set.</remarks>
+    /// <remarks>The symbol-master sync maps instruments to Fyers symbols; history backfills are Kite's only so far.</remarks>
     private static void AddFyersFeed(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -66,6 +67,10 @@ internal static class Extensions
                 "Fyers:ReconnectInitialDelay must not exceed Fyers:ReconnectMaxDelay.")
             .Validate(options => options.DataSocketUrl.Scheme is "ws" or "wss", "Fyers:DataSocketUrl must be a ws:// or wss:// URL.")
             .ValidateOnStart();
+        services.AddSingleton<FyersInstrumentStore>();
+        services.AddHttpClient(nameof(FyersSymbolMasterSync));
+        services.AddSingleton<FyersSymbolMasterSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<FyersSymbolMasterSync>());
         services.AddFeed<FyersFeed>();
         services.AddHealthChecks().AddCheck<FyersFeedHealthCheck>("fyers-feed", tags: [HealthTags.Ready]);
     }

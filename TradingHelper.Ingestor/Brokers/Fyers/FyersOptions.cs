@@ -68,4 +68,19 @@ public sealed class FyersOptions
     /// <summary>Unique symbols one API key may stream at once (5000 per the Fyers KB); more are left unsubscribed and reported.</summary>
     [Range(1, 5000)]
     public int MaxSymbols { get; set; } = 5000;
+
+    /// <summary>Where the public symbol-master CSVs live; the simulator serves them at <c>http://127.0.0.1:5090/sym_details/</c>.</summary>
+    [Required]
+    public Uri SymbolMasterUrl { get; set; } = new("https://public.fyers.in/sym_details/");
+
+    /// <summary>The symbol-master files to sync (NSE cash and F&amp;O by default; BSE_CM.csv, BSE_FO.csv, MCX_COM.csv also exist).</summary>
+    public string[] SymbolMasterFiles { get; set; } = ["NSE_CM.csv", "NSE_FO.csv"];
+
+    /// <summary>IST time of the daily symbol-master sync; new contracts appear every trading day.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "23:59:59")]
+    public TimeSpan SymbolMasterSyncTime { get; set; } = new(8, 30, 0);
+
+    /// <summary>Longest one REST download may take.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }
