@@ -56,7 +56,7 @@ internal static class Extensions
     }
 
     /// <summary>The Fyers data socket, its subscription sync, gap recording and live tick relay.</summary>
-    /// <remarks>The symbol-master sync maps instruments to Fyers symbols; history backfills are Kite's only so far.</remarks>
+    /// <remarks>The symbol-master sync maps instruments to Fyers symbols; the history client is registered but backfills run through Kite only so far.</remarks>
     private static void AddFyersFeed(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -71,6 +71,8 @@ internal static class Extensions
         services.AddHttpClient(nameof(FyersSymbolMasterSync));
         services.AddSingleton<FyersSymbolMasterSync>();
         services.AddHostedService(sp => sp.GetRequiredService<FyersSymbolMasterSync>());
+        services.AddHttpClient(FyersHistoryClient.HttpClientName);
+        services.AddSingleton<FyersHistoryClient>();
         services.AddFeed<FyersFeed>();
         services.AddHealthChecks().AddCheck<FyersFeedHealthCheck>("fyers-feed", tags: [HealthTags.Ready]);
     }

@@ -12,6 +12,10 @@ public sealed class FyersOptions
     [Required]
     public Uri DataSocketUrl { get; set; } = new("wss://socket.fyers.in/hsm/v1-5/prod");
 
+    /// <summary>The REST root for history; the simulator's is <c>http://127.0.0.1:5090/</c>.</summary>
+    [Required]
+    public Uri ApiBaseUrl { get; set; } = new("https://api-t1.fyers.in/");
+
     /// <summary>The App ID (e.g. <c>XC4XXXXM-100</c>); the data socket never sees it, the REST side and the daily login do.</summary>
     public string? AppId { get; set; }
 

@@ -1,7 +1,4 @@
-using System.Buffers.Text;
 using System.Diagnostics.Metrics;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -17,14 +14,11 @@ namespace TradingHelper.Tests.Brokers.Fyers.Feed;
 /// <summary>The simulator's Fyers data socket on a real port, the Ingestor with <c>Broker:Kind=fyers</c> dialling it, and the real database behind the writer.</summary>
 public sealed class FyersFeedEndToEndTests(TestServers servers)
 {
-    // The simulator's default static hsm_key (the spec's test-vector key).
-    private const string SimulatorHsmKey = "0123456789abcdef0123456789abcdef0123456789abcdef01234567";
-
     [Fact]
     public async Task Every_record_sent_is_stored_once_through_a_close_and_bad_frames()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var rig = await StartAsync("fyers_e2e", Token(SimulatorHsmKey, DateTimeOffset.UtcNow.AddHours(1)));
+        await using var rig = await StartAsync("fyers_e2e", FyersTestTokens.Create(FyersTestTokens.SimulatorHsmKey, DateTimeOffset.UtcNow.AddHours(1)));
         var master = await SymbolMasterAsync(rig, ct);
         var chosen = master.Where(i => i.FyersSymbol.EndsWith("-EQ", StringComparison.Ordinal)).Take(4)
             .Concat(master.Where(i => i.FyersSymbol == "NSE:NIFTY50-INDEX"))
@@ -83,7 +77,7 @@ public sealed class FyersFeedEndToEndTests(TestServers servers)
     public async Task Stored_ticks_carry_rupees_volume_open_interest_best_bid_ask_and_exchange_time()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var rig = await StartAsync("fyers_e2e_values", Token(SimulatorHsmKey, DateTimeOffset.UtcNow.AddHours(1)));
+        await using var rig = await StartAsync("fyers_e2e_values", FyersTestTokens.Create(FyersTestTokens.SimulatorHsmKey, DateTimeOffset.UtcNow.AddHours(1)));
         var master = await SymbolMasterAsync(rig, ct);
         var future = master.First(i => i.FyersSymbol.EndsWith("FUT", StringComparison.Ordinal));
         var ids = await InsertAsync(rig.Database, [future], ct);
@@ -113,8 +107,8 @@ public sealed class FyersFeedEndToEndTests(TestServers servers)
         var ct = TestContext.Current.CancellationToken;
         var token = kind switch
         {
-            "expired" => Token(SimulatorHsmKey, DateTimeOffset.UtcNow.AddHours(-1)),
-            "refused" => Token(new string('e', 56), DateTimeOffset.UtcNow.AddHours(1)),
+            "expired" => FyersTestTokens.Create(FyersTestTokens.SimulatorHsmKey, DateTimeOffset.UtcNow.AddHours(-1)),
+            "refused" => FyersTestTokens.Create(new string('e', 56), DateTimeOffset.UtcNow.AddHours(1)),
             _ => "",
         };
         await using var rig = await StartAsync("fyers_token_" + kind, token);
@@ -146,17 +140,11 @@ public sealed class FyersFeedEndToEndTests(TestServers servers)
             ["Fyers:TokenRetryInterval"] = "00:10:00",
         });
         rig.Configure("Fyers:DataSocketUrl", $"ws://127.0.0.1:{rig.SimulatorUrl.Port}/hsm/v1-5/prod");
+        // Never the real Fyers host from a test; rows are seeded before start, so the start-up sync does not run anyway.
+        rig.Configure("Fyers:SymbolMasterUrl", new Uri(rig.SimulatorUrl, "/sym_details/").ToString());
         return rig;
     }
 
-    /// <summary>An unsigned <c>APP_ID:JWT</c> with the two claims the data socket needs.</summary>
-    private static string Token(string hsmKey, DateTimeOffset expiresAt)
-    {
-        var header = Base64Url.EncodeToString("""{"alg":"HS256","typ":"JWT"}"""u8);
-        var payload = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(
-            string.Create(CultureInfo.InvariantCulture, $$"""{"hsm_key":"{{hsmKey}}","exp":{{expiresAt.ToUnixTimeSeconds()}}}""")));
-        return $"TEST-100:{header}.{payload}.c2ln";
-    }
 
     private static string TopicOf(FyersInstrument instrument) =>
         FyersTopicNames.TryCreate(instrument, FyersDataType.SymbolUpdate, out var topic) ? topic : throw new InvalidOperationException(instrument.FyersSymbol);
