@@ -1,6 +1,7 @@
 using TradingHelper.Core.Commands;
 using TradingHelper.Core.Storage;
 using TradingHelper.Core.Streaming;
+using TradingHelper.Ingestor.Backfill;
 using TradingHelper.Ingestor.Brokers;
 using TradingHelper.Ingestor.Brokers.Fyers;
 using TradingHelper.Ingestor.Brokers.Kite;
@@ -56,7 +57,7 @@ internal static class Extensions
     }
 
     /// <summary>The Fyers data socket, its subscription sync, gap recording and live tick relay.</summary>
-    /// <remarks>The symbol-master sync maps instruments to Fyers symbols; the history client is registered but backfills run through Kite only so far.</remarks>
+    /// <remarks>The symbol-master sync maps instruments to Fyers symbols; backfills (commands and feed gaps) fetch Fyers minute history.</remarks>
     private static void AddFyersFeed(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -73,6 +74,7 @@ internal static class Extensions
         services.AddHostedService(sp => sp.GetRequiredService<FyersSymbolMasterSync>());
         services.AddHttpClient(FyersHistoryClient.HttpClientName);
         services.AddSingleton<FyersHistoryClient>();
+        services.AddBackfill<FyersHistorySource>();
         services.AddFeed<FyersFeed>();
         services.AddHealthChecks().AddCheck<FyersFeedHealthCheck>("fyers-feed", tags: [HealthTags.Ready]);
     }
