@@ -41,7 +41,7 @@ internal static class FyersApi
         string? symbol, string? resolution, string? date_format, string? range_from, string? range_to, string? oi_flag, HttpRequest request,
         FyersSymbology symbology, MarketSimulator market, HistoricalCandles history, FyersAccessTokens tokens, FaultInjector faults, TimeProvider time)
     {
-        if (faults.TakeTokenError() || !IsAuthorized(request, tokens))
+        if (faults.TakeTokenError() || !IsAuthorized(request, tokens, time))
         {
             return Error(StatusCodes.Status401Unauthorized, -16, "Could not authenticate the user");
         }
@@ -124,13 +124,13 @@ internal static class FyersApi
             "10", segment, exchangeToken, instrument.Name, "", strike, option, "", "None", "0", "0.0");
     }
 
-    private static bool IsAuthorized(HttpRequest request, FyersAccessTokens tokens)
+    private static bool IsAuthorized(HttpRequest request, FyersAccessTokens tokens, TimeProvider time)
     {
         // "APP_ID:JWT" without Bearer; only the hsm_key of the JWT is checked.
         var header = request.Headers.Authorization.ToString();
         try
         {
-            return tokens.IsValid(TradingHelper.Core.Brokers.Fyers.FyersAccessToken.Parse(header, TimeProvider.System).HsmKey);
+            return tokens.IsValid(TradingHelper.Core.Brokers.Fyers.FyersAccessToken.Parse(header, time).HsmKey);
         }
         catch (TradingHelper.Core.Brokers.Fyers.FyersAccessTokenException)
         {

@@ -59,27 +59,24 @@ public sealed record FyersClientFrame(
             fields.Add((message[position], position + 3, length));
             position += 3 + length;
         }
-        ReadOnlySpan<byte> Field(int index, List<(byte Id, int Offset, int Length)> all, ReadOnlySpan<byte> all8) =>
-            index < all.Count ? all8.Slice(all[index].Offset, all[index].Length) : default;
-
         switch (type)
         {
             case FyersMessageType.Authentication when fields.Count >= 1:
-                frame = new FyersClientFrame(type, HsmKey: Encoding.ASCII.GetString(Field(0, fields, message)),
-                    Source: Encoding.ASCII.GetString(Field(3, fields, message)));
+                frame = new FyersClientFrame(type, HsmKey: Encoding.ASCII.GetString(Field(message, fields, 0)),
+                    Source: Encoding.ASCII.GetString(Field(message, fields, 3)));
                 return true;
             case FyersMessageType.Mode when fields.Count >= 2 && fields[0].Length == 8 && fields[1].Length == 1:
                 frame = new FyersClientFrame(type, Mode: (FyersMode)message[fields[1].Offset],
-                    Channel: ChannelOf(BinaryPrimitives.ReadUInt64BigEndian(Field(0, fields, message))));
+                    Channel: ChannelOf(BinaryPrimitives.ReadUInt64BigEndian(Field(message, fields, 0))));
                 return true;
             case FyersMessageType.Pause or FyersMessageType.Resume when fields.Count >= 1 && fields[0].Length == 8:
-                frame = new FyersClientFrame(type, Channel: ChannelOf(BinaryPrimitives.ReadUInt64BigEndian(Field(0, fields, message))));
+                frame = new FyersClientFrame(type, Channel: ChannelOf(BinaryPrimitives.ReadUInt64BigEndian(Field(message, fields, 0))));
                 return true;
             case FyersMessageType.Acknowledgement when fields.Count >= 1 && fields[0].Length == 4:
-                frame = new FyersClientFrame(type, MessageNumber: BinaryPrimitives.ReadUInt32BigEndian(Field(0, fields, message)));
+                frame = new FyersClientFrame(type, MessageNumber: BinaryPrimitives.ReadUInt32BigEndian(Field(message, fields, 0)));
                 return true;
             case FyersMessageType.Subscribe or FyersMessageType.Unsubscribe when fields.Count >= 2 && fields[1].Length == 1:
-                if (!TryReadTopics(Field(0, fields, message), out var topics))
+                if (!TryReadTopics(Field(message, fields, 0), out var topics))
                 {
                     error = "the topic list does not add up";
                     return false;
@@ -91,6 +88,10 @@ public sealed record FyersClientFrame(
                 return false;
         }
     }
+
+    // Fields are positional, as every SDK reads them; a missing one reads as empty.
+    private static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> message, List<(byte Id, int Offset, int Length)> fields, int index) =>
+        index < fields.Count ? message.Slice(fields[index].Offset, fields[index].Length) : default;
 
     private static int ChannelOf(ulong bitmap) => bitmap == 0 ? 0 : System.Numerics.BitOperations.TrailingZeroCount(bitmap);
 

@@ -261,7 +261,7 @@ public sealed partial class FyersFeedConnection : IDisposable
         string reason;
         try
         {
-            reason = await ReceiveAsync(session, options, abort.Token);
+            reason = await ReceiveAsync(session, abort.Token);
         }
         catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException)
         {
@@ -277,7 +277,7 @@ public sealed partial class FyersFeedConnection : IDisposable
     }
 
     /// <summary>Reads whole messages until the socket closes or the token is refused; returns why it ended.</summary>
-    private async Task<string> ReceiveAsync(Session session, FyersOptions options, CancellationToken cancellationToken)
+    private async Task<string> ReceiveAsync(Session session, CancellationToken cancellationToken)
     {
         var socket = session.Socket;
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
@@ -322,7 +322,7 @@ public sealed partial class FyersFeedConnection : IDisposable
                 try
                 {
                     var frame = Decode(session.Decoder, buffer.AsSpan(0, length), receivedAt);
-                    if (await HandleAsync(session, options, frame, receivedAt, cancellationToken) is { } ended)
+                    if (await HandleAsync(session, frame, receivedAt, cancellationToken) is { } ended)
                     {
                         return ended;
                     }
@@ -341,12 +341,12 @@ public sealed partial class FyersFeedConnection : IDisposable
     }
 
     /// <summary>Acts on one decoded frame; returns why the session must end, or null to keep reading.</summary>
-    private async Task<string?> HandleAsync(Session session, FyersOptions options, DecodedFrame frame, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    private async Task<string?> HandleAsync(Session session, DecodedFrame frame, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         switch (frame.Type)
         {
             case FyersMessageType.Authentication when frame.Status == FyersResponseStatus.Accepted:
-                await ReplayAsync(session.Socket, options, cancellationToken);
+                await ReplayAsync(session.Socket, cancellationToken);
                 session.Authenticated = true;
                 session.Backoff.Connected();
                 SetState(FyersConnectionState.Up, null);
@@ -432,15 +432,16 @@ public sealed partial class FyersFeedConnection : IDisposable
         }
     }
 
-    private async Task ReplayAsync(ClientWebSocket socket, FyersOptions options, CancellationToken cancellationToken)
+    private async Task ReplayAsync(ClientWebSocket socket, CancellationToken cancellationToken)
     {
         await _sendLock.WaitAsync(cancellationToken);
         try
         {
             // A new socket starts with no topics, whatever the old one had.
             var desired = Volatile.Read(ref _desired);
-            await SendChangesAsync(socket, Nothing, desired, cancellationToken, options.MaxTopicsPerFrame);
+            await SendChangesAsync(socket, Nothing, desired, cancellationToken);
             _socket = socket;
+            // Never the shared empty map: ApplyAsync reads that one as "not authenticated yet".
             Volatile.Write(ref _onServer, desired.Count == 0 ? new Dictionary<string, int>(StringComparer.Ordinal) : desired);
             Volatile.Write(ref _subscribedAtTicks, _time.GetUtcNow().UtcTicks);
             Interlocked.Exchange(ref _awaitingFirstFrame, 1);
@@ -452,10 +453,9 @@ public sealed partial class FyersFeedConnection : IDisposable
         }
     }
 
-    private async Task SendChangesAsync(ClientWebSocket socket, Dictionary<string, int> from, Dictionary<string, int> to, CancellationToken cancellationToken,
-        int? topicsPerFrame = null)
+    private async Task SendChangesAsync(ClientWebSocket socket, Dictionary<string, int> from, Dictionary<string, int> to, CancellationToken cancellationToken)
     {
-        var chunk = topicsPerFrame ?? _optionsMonitor.CurrentValue.MaxTopicsPerFrame;
+        var chunk = _optionsMonitor.CurrentValue.MaxTopicsPerFrame;
         var removed = from.Keys.Where(topic => !to.ContainsKey(topic)).ToArray();
         var added = to.Keys.Where(topic => !from.ContainsKey(topic)).ToArray();
         foreach (var part in removed.Chunk(chunk))

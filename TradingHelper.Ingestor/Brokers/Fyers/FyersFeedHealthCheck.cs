@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace TradingHelper.Ingestor.Brokers.Fyers;
 
 /// <summary>Healthy while the data socket streams every subscribed instrument; Degraded with the reasons (token, socket, unmapped, over limit) otherwise.</summary>
-public sealed class FyersFeedHealthCheck(FyersFeed feed) : IHealthCheck
+public sealed class FyersFeedHealthCheck(FyersFeed feed, Microsoft.Extensions.Options.IOptionsMonitor<FyersOptions> options) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -25,7 +25,7 @@ public sealed class FyersFeedHealthCheck(FyersFeed feed) : IHealthCheck
         }
         if (feed.Overflow > 0)
         {
-            reasons.Add($"{feed.Overflow} subscribed instruments are not streamed: one Fyers API key streams at most 5000 symbols");
+            reasons.Add($"{feed.Overflow} subscribed instruments are not streamed: Fyers:MaxSymbols is {options.CurrentValue.MaxSymbols} (Fyers allows 5000 per API key)");
         }
         if (reasons.Count > 0)
         {
