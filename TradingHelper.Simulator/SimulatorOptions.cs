@@ -40,4 +40,15 @@ public sealed class SimulatorOptions
     /// and a feed gap there cannot be backfilled.
     /// </summary>
     public bool AlwaysOpen { get; set; }
+
+    /// <summary>A Fyers data-socket <c>hsm_key</c> accepted without issuing a token; empty for none.</summary>
+    public string? FyersHsmKey { get; set; } = "0123456789abcdef0123456789abcdef0123456789abcdef01234567";
+
+    /// <summary>The ack count the Fyers auth response announces: the client acks every this many data frames (0 = never).</summary>
+    [Range(0, 10_000)]
+    public int FyersAckInterval { get; set; } = 10;
+
+    /// <summary>Fyers' cap on concurrently subscribed symbols (per API key on the real service).</summary>
+    [Range(1, 100_000)]
+    public int FyersMaxTopicsPerConnection { get; set; } = 5000;
 }

@@ -1,6 +1,5 @@
 using Npgsql;
 using NpgsqlTypes;
-using TradingHelper.Core.Brokers.Kite;
 
 namespace TradingHelper.Ingestor.Backfill;
 
@@ -79,7 +78,7 @@ public sealed class BackfillJobStore(NpgsqlDataSource dataSource)
     /// Upserts one window's candles and moves the item's <c>fetched_to</c> in the same transaction, so a restart resumes
     /// exactly after the last window written; then asks for the window's candles to be recomputed.
     /// </summary>
-    public async Task WriteWindowAsync(Guid jobId, int instrumentId, IReadOnlyList<KiteCandle> candles, DateTimeOffset fetchedTo, CancellationToken cancellationToken)
+    public async Task WriteWindowAsync(Guid jobId, int instrumentId, string broker, IReadOnlyList<HistoryCandle> candles, DateTimeOffset fetchedTo, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -107,7 +106,7 @@ public sealed class BackfillJobStore(NpgsqlDataSource dataSource)
             await using var upsert = new NpgsqlCommand(
                 """
                 INSERT INTO broker_candles (instrument_id, bucket, open, high, low, close, volume, oi, broker, fetched_at)
-                SELECT $1, c.bucket, c.open, c.high, c.low, c.close, c.volume, c.oi, 'kite', now()
+                SELECT $1, c.bucket, c.open, c.high, c.low, c.close, c.volume, c.oi, $9, now()
                 FROM unnest($2::timestamptz[], $3::numeric[], $4::numeric[], $5::numeric[], $6::numeric[], $7::bigint[], $8::bigint[])
                     AS c(bucket, open, high, low, close, volume, oi)
                 ON CONFLICT (instrument_id, bucket) DO UPDATE SET
@@ -122,6 +121,7 @@ public sealed class BackfillJobStore(NpgsqlDataSource dataSource)
             upsert.Parameters.Add(new NpgsqlParameter { Value = closes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Numeric });
             upsert.Parameters.Add(new NpgsqlParameter { Value = volumes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
             upsert.Parameters.Add(new NpgsqlParameter { Value = openInterests, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            upsert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = broker });
             await upsert.ExecuteNonQueryAsync(cancellationToken);
 
             // Candles of a past range are behind the refreshers' windows; this asks the CandleRefresher to recompute them.

@@ -1,17 +1,15 @@
 using Npgsql;
-using TradingHelper.Core.Brokers.Kite;
 using TradingHelper.Core.Storage;
-using TradingHelper.Ingestor.Brokers.Kite;
 
 namespace TradingHelper.Ingestor.Backfill;
 
 /// <summary>
-/// Runs one backfill job: for each item, Kite's minute history in windows from where the item stopped, each window
+/// Runs one backfill job: for each item, the broker's minute history in windows from where the item stopped, each window
 /// written with the item's progress in one transaction. Only minute candles are stored whatever the job's interval:
 /// <c>candles()</c> builds 5m/15m/1h/1d from them, so one copy of history serves every interval.
 /// </summary>
 public sealed partial class BackfillRunner(
-    KiteRestClient kite,
+    IMinuteHistorySource history,
     BackfillJobStore store,
     NpgsqlDataSource dataSource,
     ILogger<BackfillRunner> logger)
@@ -37,7 +35,7 @@ public sealed partial class BackfillRunner(
             await store.StartJobAsync(jobId, cancellationToken);
             LogStarted(logger, jobId, job.From, job.To, job.Interval);
             var items = await store.GetItemsAsync(jobId, cancellationToken);
-            var tokens = await store.GetKiteTokensAsync(items.Select(item => item.InstrumentId).ToList(), cancellationToken);
+            var keys = await history.ResolveAsync(items.Select(item => item.InstrumentId).ToList(), cancellationToken);
             var failures = new List<string>();
             foreach (var item in items)
             {
@@ -56,9 +54,9 @@ public sealed partial class BackfillRunner(
                     LogCancelled(logger, jobId);
                     return;
                 }
-                var error = tokens.TryGetValue(item.InstrumentId, out var token)
-                    ? await RunItemAsync(job, item, token, cancellationToken)
-                    : $"instrument {item.InstrumentId} has no Kite token";
+                var error = keys.TryGetValue(item.InstrumentId, out var key)
+                    ? await RunItemAsync(job, item, key, cancellationToken)
+                    : $"instrument {item.InstrumentId} has no {history.KeyName}";
                 if (error is null)
                 {
                     await store.SetItemStatusAsync(jobId, item.InstrumentId, "succeeded", null, cancellationToken);
@@ -79,31 +77,22 @@ public sealed partial class BackfillRunner(
         }
     }
 
-    /// <summary>Returns null on success, or why the item failed; a token problem waits for a login instead of failing.</summary>
-    private async Task<string?> RunItemAsync(BackfillJob job, BackfillJobItem item, uint token, CancellationToken cancellationToken)
+    /// <summary>Returns null on success, or why the item failed; a source that needs a login waits for it instead of failing.</summary>
+    private async Task<string?> RunItemAsync(BackfillJob job, BackfillJobItem item, string key, CancellationToken cancellationToken)
     {
         var start = item.FetchedTo is { } resumed && resumed > job.From ? resumed : job.From;
-        foreach (var (from, to) in KiteHistoryInterval.Minute.Windows(start, job.To))
+        foreach (var (from, to) in history.Windows(start, job.To))
         {
-            IReadOnlyList<KiteCandle> candles;
-            while (true)
+            IReadOnlyList<HistoryCandle> candles;
+            try
             {
-                try
-                {
-                    candles = await kite.GetHistoryWindowAsync(token, KiteHistoryInterval.Minute, from, to, cancellationToken);
-                    break;
-                }
-                catch (KiteTokenException)
-                {
-                    // The session is invalidated; the next call waits in KiteSession until someone logs in.
-                    LogWaitingForLogin(logger, job.Id);
-                }
-                catch (KiteApiException exception)
-                {
-                    return $"instrument {item.InstrumentId}: {exception.Message}";
-                }
+                candles = await history.GetMinuteCandlesAsync(key, from, to, cancellationToken);
             }
-            await store.WriteWindowAsync(job.Id, item.InstrumentId, candles, to, cancellationToken);
+            catch (HistoryUnavailableException exception)
+            {
+                return $"instrument {item.InstrumentId}: {exception.Message}";
+            }
+            await store.WriteWindowAsync(job.Id, item.InstrumentId, history.Broker, candles, to, cancellationToken);
         }
         return null;
     }
@@ -127,7 +116,4 @@ public sealed partial class BackfillRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Backfill job {JobId} was cancelled; stopping")]
     private static partial void LogCancelled(ILogger logger, Guid jobId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Backfill job {JobId} waits for a Kite login to continue")]
-    private static partial void LogWaitingForLogin(ILogger logger, Guid jobId);
 }

@@ -1,9 +1,12 @@
 using TradingHelper.Core.Commands;
 using TradingHelper.Core.Storage;
 using TradingHelper.Core.Streaming;
+using TradingHelper.Ingestor.Backfill;
 using TradingHelper.Ingestor.Brokers;
+using TradingHelper.Ingestor.Brokers.Fyers;
 using TradingHelper.Ingestor.Brokers.Kite;
 using TradingHelper.Ingestor.Feed;
+using TradingHelper.Ingestor.Instruments;
 using TradingHelper.Ingestor.Subscriptions;
 
 namespace TradingHelper.Ingestor.Extensions;
@@ -32,6 +35,10 @@ internal static class Extensions
         {
             builder.AddKiteFeed();
         }
+        else if (broker.Kind == "fyers")
+        {
+            builder.AddFyersFeed();
+        }
     }
 
     /// <summary>The Kite ticker (real or simulated), its subscription sync, gap recording and live tick relay.</summary>
@@ -44,23 +51,53 @@ internal static class Extensions
                 "Kite:ReconnectInitialDelay must not exceed Kite:ReconnectMaxDelay.")
             .Validate(options => options.TickerUrl.Scheme is "ws" or "wss", "Kite:TickerUrl must be a ws:// or wss:// URL.")
             .ValidateOnStart();
+        services.AddSingleton<KiteFeedServices>();
+        services.AddFeed<KiteTicker>();
+        services.AddHealthChecks().AddCheck<KiteTickerHealthCheck>("kite-ticker", tags: [HealthTags.Ready]);
+    }
+
+    /// <summary>The Fyers data socket, its subscription sync, gap recording and live tick relay.</summary>
+    /// <remarks>The symbol-master sync maps instruments to Fyers symbols; backfills (commands and feed gaps) fetch Fyers minute history.</remarks>
+    private static void AddFyersFeed(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<FyersOptions>()
+            .BindConfiguration(FyersOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(options => options.ReconnectInitialDelay <= options.ReconnectMaxDelay,
+                "Fyers:ReconnectInitialDelay must not exceed Fyers:ReconnectMaxDelay.")
+            .Validate(options => options.DataSocketUrl.Scheme is "ws" or "wss", "Fyers:DataSocketUrl must be a ws:// or wss:// URL.")
+            .ValidateOnStart();
+        services.AddSingleton<FyersInstrumentStore>();
+        services.AddHttpClient(nameof(FyersSymbolMasterSync));
+        services.AddSingleton<FyersSymbolMasterSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<FyersSymbolMasterSync>());
+        services.AddHttpClient(FyersHistoryClient.HttpClientName);
+        services.AddSingleton<FyersHistoryClient>();
+        services.AddBackfill<FyersHistorySource>();
+        services.AddFeed<FyersFeed>();
+        services.AddHealthChecks().AddCheck<FyersFeedHealthCheck>("fyers-feed", tags: [HealthTags.Ready]);
+    }
+
+    /// <summary>What every broker feed needs, registered around the feed itself in the order shutdown depends on.</summary>
+    private static void AddFeed<TFeed>(this IServiceCollection services)
+        where TFeed : class, IHostedService, ISubscribedFeed
+    {
         services.AddLiveTickPublisher();
         services.AddSingleton<BrokerFeedMetrics>();
         services.AddSingleton<SubscriptionStore>();
-        services.AddSingleton<KiteFeedServices>();
 
-        // Order matters for shutdown (reverse of registration): the ticker stops first and queues the gaps of its
-        // closing sockets, then the gap recorder writes them, and only then does the writer (registered above) drain.
+        // Order matters for shutdown (reverse of registration): the feed stops first and queues the gaps of its
+        // closing sockets, then the gap recorder writes them, and only then does the writer (registered earlier) drain.
         services.AddSingleton<FeedGapRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<FeedGapRecorder>());
         services.AddSingleton<LiveTickRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveTickRelay>());
-        services.AddSingleton<KiteTicker>();
-        services.AddHostedService(sp => sp.GetRequiredService<KiteTicker>());
+        services.AddSingleton<TFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<TFeed>());
+        services.AddSingleton<ISubscribedFeed>(sp => sp.GetRequiredService<TFeed>());
         services.AddSingleton<SubscriptionSync>();
         services.AddSingleton<ICommandHandler>(sp => sp.GetRequiredService<SubscriptionSync>());
         services.AddHostedService(sp => sp.GetRequiredService<SubscriptionSync>());
-
-        services.AddHealthChecks().AddCheck<KiteTickerHealthCheck>("kite-ticker", tags: [HealthTags.Ready]);
     }
 }

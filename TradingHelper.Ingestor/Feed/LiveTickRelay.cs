@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Threading.Channels;
+using TradingHelper.Core.Market;
 using TradingHelper.Core.Streaming;
 
 namespace TradingHelper.Ingestor.Feed;
@@ -33,6 +34,27 @@ public sealed partial class LiveTickRelay : BackgroundService
 
     /// <summary>Live ticks dropped because Redis could not keep up or was down.</summary>
     public long DroppedTicks => Interlocked.Read(ref _droppedTicks);
+
+    /// <summary>Queues the live view of stored ticks; any broker feed calls this once per decoded frame.</summary>
+    public void Publish(ReadOnlySpan<Tick> ticks)
+    {
+        if (ticks.IsEmpty)
+        {
+            return;
+        }
+        var live = ArrayPool<LiveTick>.Shared.Rent(ticks.Length);
+        for (var i = 0; i < ticks.Length; i++)
+        {
+            live[i] = ToLiveTick(in ticks[i]);
+        }
+        Enqueue(live, ticks.Length);
+    }
+
+    /// <summary>The live view of a stored tick, keyed by the internal instrument id; missing depth is zero.</summary>
+    public static LiveTick ToLiveTick(in Tick tick) => new(
+        tick.InstrumentId, tick.Time, tick.LastPrice, tick.Volume, tick.OpenInterest,
+        tick.BidPrice ?? 0, tick.AskPrice ?? 0, tick.BidQuantity ?? 0, tick.AskQuantity ?? 0,
+        tick.AveragePrice, tick.LastQuantity);
 
     /// <summary>Queues the first <paramref name="count"/> ticks of <paramref name="rented"/>, an array from <see cref="ArrayPool{T}.Shared"/> the relay now owns.</summary>
     public void Enqueue(LiveTick[] rented, int count)

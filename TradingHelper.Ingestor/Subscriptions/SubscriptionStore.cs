@@ -3,7 +3,7 @@ using TradingHelper.Core.Brokers.Kite;
 
 namespace TradingHelper.Ingestor.Subscriptions;
 
-/// <summary>Reads the desired subscription set: active subscriptions of instruments that have a live Kite token.</summary>
+/// <summary>Reads the desired subscription set: active subscriptions of live instruments, keyed by the broker's identifiers.</summary>
 public sealed class SubscriptionStore(NpgsqlDataSource dataSource)
 {
     // Expired contracts keep their old token while Kite hands it to a new one, so only live rows may name a token.
@@ -15,7 +15,16 @@ public sealed class SubscriptionStore(NpgsqlDataSource dataSource)
         ORDER BY i.instrument_id
         """;
 
-    /// <summary>The set, ordered by instrument id so that sharding and the over-limit cut are repeatable.</summary>
+    // Every active, live subscription: the Fyers feed reports the rows that lack a Fyers symbol instead of hiding them.
+    private const string FyersSql = """
+        SELECT i.fyers_symbol, i.fyers_token, i.instrument_id
+        FROM subscriptions s
+        JOIN instruments i ON i.instrument_id = s.instrument_id
+        WHERE s.active AND NOT i.is_expired
+        ORDER BY i.instrument_id
+        """;
+
+    /// <summary>The Kite set, ordered by instrument id so that sharding and the over-limit cut are repeatable.</summary>
     public async Task<IReadOnlyList<DesiredSubscription>> LoadAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(Sql);
@@ -39,4 +48,18 @@ public sealed class SubscriptionStore(NpgsqlDataSource dataSource)
         "quote" => KiteMode.Quote,
         _ => KiteMode.Full,
     };
+
+    /// <summary>The Fyers set (Fyers streams every subscription in full mode), ordered by instrument id so the over-limit cut is repeatable.</summary>
+    public async Task<IReadOnlyList<FyersDesiredSubscription>> LoadFyersAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(FyersSql);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var result = new List<FyersDesiredSubscription>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new FyersDesiredSubscription(
+                reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt32(2)));
+        }
+        return result;
+    }
 }

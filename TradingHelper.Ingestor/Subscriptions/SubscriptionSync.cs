@@ -1,17 +1,14 @@
-using Microsoft.Extensions.Options;
 using TradingHelper.Core.Commands;
-using TradingHelper.Ingestor.Brokers.Kite;
 
 namespace TradingHelper.Ingestor.Subscriptions;
 
 /// <summary>
-/// Brings the ticker in line with the <c>subscriptions</c> table: at start-up, on every <see cref="CommandKind.SyncSubscriptions"/>
-/// command, and every <see cref="KiteOptions.SubscriptionRefreshInterval"/> so that a missed command cannot leave the feed wrong.
+/// Brings the broker feed in line with the <c>subscriptions</c> table: at start-up, on every <see cref="CommandKind.SyncSubscriptions"/>
+/// command, and every <see cref="ISubscribedFeed.SubscriptionRefreshInterval"/> so that a missed command cannot leave the feed wrong.
 /// </summary>
 public sealed partial class SubscriptionSync(
     SubscriptionStore store,
-    KiteTicker ticker,
-    IOptions<KiteOptions> options,
+    ISubscribedFeed feed,
     TimeProvider timeProvider,
     ILogger<SubscriptionSync> logger) : BackgroundService, ICommandHandler
 {
@@ -29,8 +26,7 @@ public sealed partial class SubscriptionSync(
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var desired = await store.LoadAsync(cancellationToken);
-            await ticker.ApplyAsync(desired, cancellationToken);
+            await feed.SyncAsync(store, cancellationToken);
         }
         finally
         {
@@ -42,7 +38,7 @@ public sealed partial class SubscriptionSync(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var wait = options.Value.SubscriptionRefreshInterval;
+            var wait = feed.SubscriptionRefreshInterval;
             try
             {
                 await SyncAsync(stoppingToken);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using TradingHelper.Simulator.Fyers;
 using TradingHelper.Simulator.Ticker;
 
 namespace TradingHelper.Simulator.Control;
@@ -26,7 +27,7 @@ internal static class ControlApi
     }
 
     private static async Task<Results<Ok<FaultResponse>, ValidationProblem>> InjectAsync(
-        FaultRequest? request, FaultInjector faults, TickerConnections connections)
+        FaultRequest? request, FaultInjector faults, TickerConnections connections, FyersConnections fyers)
     {
         if (request?.Kind is null || !Kinds.TryGetValue(request.Kind, out var kind))
         {
@@ -45,15 +46,17 @@ internal static class ControlApi
 
         var reached = kind switch
         {
-            FaultKind.Close => await connections.CloseAllAsync(request.Abort ?? false).ConfigureAwait(false),
-            FaultKind.Malformed or FaultKind.Truncated => connections.Inject(kind, count),
+            // Faults reach the Kite ticker and the Fyers data sockets alike.
+            FaultKind.Close => await connections.CloseAllAsync(request.Abort ?? false).ConfigureAwait(false)
+                + await fyers.CloseAllAsync(request.Abort ?? false).ConfigureAwait(false),
+            FaultKind.Malformed or FaultKind.Truncated => connections.Inject(kind, count) + fyers.Inject(kind, count),
             _ => 0,
         };
         switch (kind)
         {
             case FaultKind.Stall:
                 faults.Stall(TimeSpan.FromSeconds(seconds));
-                reached = connections.Open.Count;
+                reached = connections.Open.Count + fyers.Open.Count;
                 break;
             case FaultKind.TokenError:
                 faults.FailNextTokens(count);
@@ -71,14 +74,20 @@ internal static class ControlApi
         return TypedResults.NoContent();
     }
 
-    private static Ok<SimulatorStats> GetStats(TickStatistics statistics, TickerConnections connections)
+    private static Ok<SimulatorStats> GetStats(TickStatistics statistics, TickerConnections connections, FyersStatistics fyersStatistics, FyersConnections fyers)
     {
         var open = connections.Open
             .OrderBy(connection => connection.Id)
             .Select(connection => new ConnectionStats(connection.Id, connection.ConnectedAt, connection.SubscriptionCount,
                 connection.PacketsSent, connection.FramesSent, connection.HeartbeatsSent, connection.PacketsByToken()))
             .ToList();
-        return TypedResults.Ok(new SimulatorStats(statistics.Packets, statistics.Frames, statistics.Heartbeats, open, statistics.PacketsByToken()));
+        var fyersOpen = fyers.Open
+            .OrderBy(connection => connection.Id)
+            .Select(connection => new FyersConnectionStats(connection.Id, connection.ConnectedAt, connection.IsAuthenticated, connection.SubscriptionCount,
+                connection.RecordsSent, connection.HeartbeatsReceived, connection.LastAcknowledged, connection.RecordsByTopic()))
+            .ToList();
+        var fyersStats = new FyersStats(fyersStatistics.Records, fyersStatistics.Frames, fyersStatistics.FaultFrames, fyersOpen, fyersStatistics.RecordsByTopic());
+        return TypedResults.Ok(new SimulatorStats(statistics.Packets, statistics.Frames, statistics.Heartbeats, open, statistics.PacketsByToken(), fyersStats));
     }
 
     private static ValidationProblem Invalid(string field, string message) =>

@@ -6,7 +6,27 @@ internal sealed record SimulatorStats(
     long TotalFrames,
     long TotalHeartbeats,
     IReadOnlyList<ConnectionStats> Connections,
-    IReadOnlyDictionary<string, long> PacketsByToken);
+    IReadOnlyDictionary<string, long> PacketsByToken,
+    FyersStats Fyers);
+
+/// <summary>What the simulator has put on Fyers data sockets: records (snapshots and updates) per topic since start.</summary>
+internal sealed record FyersStats(
+    long TotalRecords,
+    long TotalFrames,
+    long FaultFrames,
+    IReadOnlyList<FyersConnectionStats> Connections,
+    IReadOnlyDictionary<string, long> RecordsByTopic);
+
+/// <summary>One open Fyers data socket's counters; <c>LastAcknowledged</c> is the message number of the client's last ack.</summary>
+internal sealed record FyersConnectionStats(
+    int Id,
+    DateTimeOffset ConnectedAt,
+    bool Authenticated,
+    int Subscriptions,
+    long RecordsSent,
+    long HeartbeatsReceived,
+    long LastAcknowledged,
+    IReadOnlyDictionary<string, long> RecordsByTopic);
 
 /// <summary>One open ticker connection's counters.</summary>
 internal sealed record ConnectionStats(

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TradingHelper.Simulator.Control;
+using TradingHelper.Simulator.Fyers;
 using TradingHelper.Simulator.Market;
 using TradingHelper.Simulator.Rest;
 using TradingHelper.Simulator.Ticker;
@@ -26,6 +27,10 @@ internal static class Extensions
         builder.Services.AddSingleton<FaultInjector>();
         builder.Services.AddSingleton<TickStatistics>();
         builder.Services.AddSingleton<TickerConnections>();
+        builder.Services.AddSingleton<FyersSymbology>();
+        builder.Services.AddSingleton<FyersAccessTokens>();
+        builder.Services.AddSingleton<FyersStatistics>();
+        builder.Services.AddSingleton<FyersConnections>();
 
         // Errors outside Kite's own endpoints leave as RFC 7807 problem details.
         builder.Services.AddProblemDetails();
@@ -37,6 +42,7 @@ internal static class Extensions
         app.UseStatusCodePages();
         app.MapKiteTicker();
         app.MapKiteRestApi();
+        app.MapFyers();
         app.MapSimulatorControl();
         return app;
     }

@@ -58,7 +58,7 @@ public sealed class HistoricalApiTests(MarketApiContext context) : IClassFixture
         var store = new BackfillJobStore(context.Database.DataSource);
         var jobId = Guid.Parse(location[(location.LastIndexOf('/') + 1)..]);
         await store.StartJobAsync(jobId, Ct);
-        await store.WriteWindowAsync(jobId, running, Array.Empty<KiteCandle>(), from.AddDays(1), Ct);
+        await store.WriteWindowAsync(jobId, running, "kite", Array.Empty<HistoryCandle>(), from.AddDays(1), Ct);
         await store.SetItemStatusAsync(jobId, failing, "failed", "Kite said: invalid token", Ct);
         using var progress = JsonDocument.Parse(await client.GetStringAsync(location, Ct));
 

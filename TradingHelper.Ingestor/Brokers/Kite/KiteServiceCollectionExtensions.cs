@@ -43,7 +43,6 @@ public static class KiteServiceCollectionExtensions
             });
         }
         services.AddOptions<KiteRestOptions>().BindConfiguration(KiteOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<BackfillOptions>().BindConfiguration(BackfillOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddKiteRestClient();
 
         services.AddSingleton<KiteSessionStore>();
@@ -54,14 +53,9 @@ public static class KiteServiceCollectionExtensions
         services.AddSingleton<InstrumentSyncJobs>();
         services.AddHostedService<DailyInstrumentSync>();
 
-        services.AddSingleton<BackfillJobStore>();
-        services.AddSingleton<BackfillRunner>();
-        services.AddSingleton<BackfillWorker>();
-        services.AddHostedService(provider => provider.GetRequiredService<BackfillWorker>());
-        services.AddHostedService<GapBackfillService>();
+        services.AddBackfill<KiteHistorySource>();
 
         services.AddSingleton<ICommandHandler, SyncInstrumentsHandler>();
-        services.AddSingleton<ICommandHandler, BackfillHandler>();
         services.AddSingleton<ICommandHandler, KiteLoginHandler>();
         services.AddCommandConsumer();
         return builder;

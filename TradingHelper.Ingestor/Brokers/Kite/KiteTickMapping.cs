@@ -1,10 +1,9 @@
 using TradingHelper.Core.Brokers.Kite;
 using TradingHelper.Core.Market;
-using TradingHelper.Core.Streaming;
 
 namespace TradingHelper.Ingestor.Brokers.Kite;
 
-/// <summary>From Kite's wire values to the stored tick and the live tick: rupees, depth only from full packets, both clocks.</summary>
+/// <summary>From Kite's wire values to the stored tick: rupees, depth only from full packets, both clocks.</summary>
 public static class KiteTickMapping
 {
     /// <summary>Turns a decoded packet into the stored tick: rupees, the exchange time when the packet has one, and the receive time.</summary>
@@ -31,10 +30,4 @@ public static class KiteTickMapping
             ReceivedAt = receivedAt,
         };
     }
-
-    /// <summary>The live view of a stored tick, keyed by the internal instrument id; missing depth is zero.</summary>
-    public static LiveTick ToLiveTick(in Tick tick) => new(
-        tick.InstrumentId, tick.Time, tick.LastPrice, tick.Volume, tick.OpenInterest,
-        tick.BidPrice ?? 0, tick.AskPrice ?? 0, tick.BidQuantity ?? 0, tick.AskQuantity ?? 0,
-        tick.AveragePrice, tick.LastQuantity);
 }

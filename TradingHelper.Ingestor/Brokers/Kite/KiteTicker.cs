@@ -6,7 +6,7 @@ namespace TradingHelper.Ingestor.Brokers.Kite;
 /// The Kite feed: shards the desired subscription set over up to <see cref="KiteOptions.MaxConnections"/> ticker
 /// connections of at most <see cref="KiteOptions.MaxInstrumentsPerConnection"/> instruments and keeps each one up.
 /// </summary>
-public sealed partial class KiteTicker : BackgroundService
+public sealed partial class KiteTicker : BackgroundService, ISubscribedFeed
 {
     private readonly KiteFeedServices _services;
     private readonly ILogger<KiteTicker> _logger;
@@ -37,6 +37,12 @@ public sealed partial class KiteTicker : BackgroundService
 
     /// <summary>True once a subscription set has been applied since start.</summary>
     public bool HasSubscriptionSet { get; private set; }
+
+    public TimeSpan SubscriptionRefreshInterval => _services.Options.SubscriptionRefreshInterval;
+
+    /// <summary>Loads the Kite set (instruments with a live Kite token) and applies it.</summary>
+    public async Task SyncAsync(SubscriptionStore store, CancellationToken cancellationToken) =>
+        await ApplyAsync(await store.LoadAsync(cancellationToken), cancellationToken);
 
     /// <summary>Makes the feed stream exactly <paramref name="desired"/> (as far as the limits allow).</summary>
     public async Task ApplyAsync(IReadOnlyList<DesiredSubscription> desired, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.WebSockets;
 using TradingHelper.Core.Brokers.Kite;
 using TradingHelper.Core.Market;
-using TradingHelper.Core.Streaming;
+using TradingHelper.Ingestor.Feed;
 using TradingHelper.Ingestor.Subscriptions;
 
 namespace TradingHelper.Ingestor.Brokers.Kite;
@@ -410,7 +410,7 @@ public sealed partial class KiteTickerConnection : IDisposable
             return;
         }
         _services.Metrics.TicksReceived.Add(count, _brokerTag, _connectionTag);
-        PublishLive(count);
+        _services.LiveTicks.Publish(_ticks.AsSpan(0, count));
         for (var i = 0; i < count; i++)
         {
             // The wait here is the back-pressure: the socket is not read until storage has room again.
@@ -447,16 +447,6 @@ public sealed partial class KiteTickerConnection : IDisposable
         }
         skipped = reader.SkippedPackets;
         return count;
-    }
-
-    private void PublishLive(int count)
-    {
-        var live = ArrayPool<LiveTick>.Shared.Rent(count);
-        for (var i = 0; i < count; i++)
-        {
-            live[i] = KiteTickMapping.ToLiveTick(in _ticks[i]);
-        }
-        _services.LiveTicks.Enqueue(live, count);
     }
 
     private void HandleText(ReadOnlySpan<byte> utf8)

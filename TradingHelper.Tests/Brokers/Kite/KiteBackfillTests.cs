@@ -4,6 +4,7 @@ using TradingHelper.Core.Candles;
 using TradingHelper.Core.Commands;
 using TradingHelper.Core.Storage;
 using TradingHelper.Ingestor.Backfill;
+using TradingHelper.Ingestor.Brokers.Kite;
 using TradingHelper.Tests.Infrastructure;
 using TradingHelper.Tests.Storage;
 
@@ -127,7 +128,8 @@ public sealed class KiteBackfillTests(TestServers servers)
     private static (BackfillJobStore Store, BackfillRunner Runner) Backfill(StorageTestDatabase database, KiteHarness kite)
     {
         var store = new BackfillJobStore(database.DataSource);
-        return (store, new BackfillRunner(kite.Client, store, database.DataSource, kite.LoggerFactory.CreateLogger<BackfillRunner>()));
+        var source = new KiteHistorySource(kite.Client, store, kite.LoggerFactory.CreateLogger<KiteHistorySource>());
+        return (store, new BackfillRunner(source, store, database.DataSource, kite.LoggerFactory.CreateLogger<BackfillRunner>()));
     }
 
     private static BackfillWorker Worker(BackfillJobStore store, BackfillRunner runner, KiteHarness kite)

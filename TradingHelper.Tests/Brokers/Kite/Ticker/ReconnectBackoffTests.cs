@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using TradingHelper.Ingestor.Brokers.Kite;
+using TradingHelper.Ingestor.Feed;
 
 namespace TradingHelper.Tests.Brokers.Kite.Ticker;
 

@@ -81,6 +81,9 @@ internal sealed class TickerRig : IAsyncDisposable
         return new TickerRig(simulator, url, database, servers.Redis.CreateDatabase(), settings);
     }
 
+    /// <summary>Sets an Ingestor setting that needs the simulator's address; call before <see cref="StartIngestor"/>.</summary>
+    public void Configure(string key, string? value) => _settings[key] = value;
+
     /// <summary>Starts the Ingestor host; its ticker dials at once.</summary>
     public void StartIngestor()
     {

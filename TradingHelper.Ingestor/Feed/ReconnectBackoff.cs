@@ -1,4 +1,4 @@
-namespace TradingHelper.Ingestor.Brokers.Kite;
+namespace TradingHelper.Ingestor.Feed;
 
 /// <summary>
 /// Delays between reconnect attempts: exponential from the initial delay up to the maximum, with full jitter so that

@@ -1,0 +1,90 @@
+using System.ComponentModel.DataAnnotations;
+using TradingHelper.Core.Brokers.Fyers;
+
+namespace TradingHelper.Ingestor.Brokers.Fyers;
+
+/// <summary>Fyers API v3 settings, bound from the <c>Fyers</c> section. Secrets here never reach logs or metrics.</summary>
+public sealed class FyersOptions
+{
+    public const string SectionName = "Fyers";
+
+    /// <summary>The data socket; the simulator's is <c>ws://127.0.0.1:5090/hsm/v1-5/prod</c>.</summary>
+    [Required]
+    public Uri DataSocketUrl { get; set; } = new("wss://socket.fyers.in/hsm/v1-5/prod");
+
+    /// <summary>The REST root for history; the simulator's is <c>http://127.0.0.1:5090/</c>.</summary>
+    [Required]
+    public Uri ApiBaseUrl { get; set; } = new("https://api-t1.fyers.in/");
+
+    /// <summary>The App ID (e.g. <c>XC4XXXXM-100</c>); the data socket never sees it, the REST side and the daily login do.</summary>
+    public string? AppId { get; set; }
+
+    /// <summary>The app's secret, for the daily login's <c>appIdHash</c>; the data socket never sees it.</summary>
+    public string? SecretKey { get; set; }
+
+    /// <summary>Today's access token, <c>APP_ID:JWT</c> or the bare JWT; it lapses at about 06:00 IST the next day.</summary>
+    public string? AccessToken { get; set; }
+
+    /// <summary>The client string sent in the authentication frame.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string Source { get; set; } = "TradingHelper-1.0";
+
+    /// <summary>Silence after which the socket is presumed dead and redialled; Fyers sends no heartbeat, so quiet markets need a long one (the spec suggests 90 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan WatchdogTimeout { get; set; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>How often the client heartbeat <c>00 01 0b</c> is sent.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>WebSocket ping interval; a pong missing for <see cref="KeepAliveTimeout"/> drops the socket.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long to wait for the authentication answer before redialling.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan AuthenticationTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan ReconnectInitialDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A connection that stayed up this long starts its next backoff from the initial delay again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan HealthyConnectionPeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a refused or unusable token waits before it is read and tried again (a config reload wakes it sooner).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan TokenRetryInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan SubscriptionRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Topics per subscribe frame; the SDKs' cap is 1500.</summary>
+    [Range(1, FyersFrameWriter.MaxTopicsPerFrame)]
+    public int MaxTopicsPerFrame { get; set; } = FyersFrameWriter.MaxTopicsPerFrame;
+
+    /// <summary>Unique symbols one API key may stream at once (5000 per the Fyers KB); more are left unsubscribed and reported.</summary>
+    [Range(1, 5000)]
+    public int MaxSymbols { get; set; } = 5000;
+
+    /// <summary>Where the public symbol-master CSVs live; the simulator serves them at <c>http://127.0.0.1:5090/sym_details/</c>.</summary>
+    [Required]
+    public Uri SymbolMasterUrl { get; set; } = new("https://public.fyers.in/sym_details/");
+
+    /// <summary>The symbol-master files to sync (NSE cash and F&amp;O by default; BSE_CM.csv, BSE_FO.csv, MCX_COM.csv also exist).</summary>
+    public string[] SymbolMasterFiles { get; set; } = ["NSE_CM.csv", "NSE_FO.csv"];
+
+    /// <summary>IST time of the daily symbol-master sync; new contracts appear every trading day.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "23:59:59")]
+    public TimeSpan SymbolMasterSyncTime { get; set; } = new(8, 30, 0);
+
+    /// <summary>Longest one REST download may take.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+}
