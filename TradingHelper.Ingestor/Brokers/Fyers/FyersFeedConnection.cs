@@ -70,6 +70,7 @@ public sealed partial class FyersFeedConnection : IDisposable
         // A new token in the configuration wakes a connection that waits for one.
         _optionsChanged = options.OnChange(_ => Release(_changed));
         metrics.TrackState(ObserveState);
+        metrics.StartCounting(_brokerTag, _connectionTag);
     }
 
     public FyersConnectionState State => (FyersConnectionState)Volatile.Read(ref _state);
@@ -395,7 +396,6 @@ public sealed partial class FyersFeedConnection : IDisposable
             _ticks = new Tick[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)reader.RecordCount)];
         }
         var map = Volatile.Read(ref _desired);
-        var latency = _metrics.ExchangeLatency;
         var count = 0;
         while (reader.TryReadNext(out var quote))
         {
@@ -404,10 +404,6 @@ public sealed partial class FyersFeedConnection : IDisposable
                 || !FyersTickMapping.TryToTick(in quote, instrumentId, receivedAt, out _ticks[count]))
             {
                 continue;
-            }
-            if (_ticks[count].ExchangeTime is { } exchangeTime && latency.Enabled)
-            {
-                latency.Record((receivedAt - exchangeTime).TotalSeconds, _brokerTag, _connectionTag);
             }
             count++;
         }
