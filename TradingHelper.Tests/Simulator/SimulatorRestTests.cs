@@ -5,7 +5,10 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Options;
 using TradingHelper.Core.Brokers.Kite;
+using TradingHelper.Simulator.Extensions;
 
 namespace TradingHelper.Tests.Simulator;
 
@@ -255,11 +258,16 @@ public sealed class SimulatorRestTests
     [Fact]
     public async Task Simulator_refuses_to_start_with_a_tick_rate_of_zero()
     {
-        await using var factory = new SimulatorFactory(new Dictionary<string, string?> { ["Simulator:TicksPerSecond"] = "0" });
+        // The simulator's own registration on a plain host: a test-server factory started next to parallel ones can
+        // report its failed start as a disposed host instead of the validation error.
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration["Simulator:TicksPerSecond"] = "0";
+        builder.AddSimulatorServices();
+        await using var app = builder.Build();
 
-        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
 
-        Assert.Contains("TicksPerSecond", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("TicksPerSecond", error.Message, StringComparison.Ordinal);
     }
 
     internal static HttpClient Authorized(SimulatorFactory factory)
