@@ -33,4 +33,11 @@ public sealed class SimulatorOptions
 
     [Range(1, 100_000)]
     public int MaxInstrumentsPerConnection { get; set; } = 3000;
+
+    /// <summary>
+    /// Synthetic stocks (each with a monthly future) added to the universe, so load tests can subscribe more
+    /// instruments than the real list of about 188 offers; 0 keeps the universe as it is.
+    /// </summary>
+    [Range(0, 20_000)]
+    public int ExtraStocks { get; set; }
 }

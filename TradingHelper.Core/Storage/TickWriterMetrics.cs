@@ -19,6 +19,9 @@ internal sealed class TickWriterMetrics
     /// <summary>Tag on <see cref="TicksWritten"/>: <c>direct</c> from the channel, <c>replay</c> from the spool.</summary>
     public const string PathTag = "tradinghelper.tick_writer.path";
 
+    private static readonly double[] LatencyBuckets =
+        [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5, 10, 30];
+
     private static readonly KeyValuePair<string, object?> Direct = new(PathTag, "direct");
     private static readonly KeyValuePair<string, object?> Replay = new(PathTag, "replay");
 
@@ -39,7 +42,10 @@ internal sealed class TickWriterMetrics
         _skipped = meter.CreateCounter<long>(BatchesSkipped, "{batch}", "Spooled batches found already committed on replay");
         _batchSize = meter.CreateHistogram(BatchSize, "{tick}", "Ticks per batch", advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 10, 100, 500, 1_000, 2_500, 5_000, 10_000, 50_000] });
         _flushDuration = meter.CreateHistogram<double>(FlushDuration, "s", "Time to commit one batch with COPY");
-        _latency = meter.CreateHistogram<double>(TickLatency, "s", "Time from receiving a tick to its commit");
+        // The exporter's default buckets (0, 5, 10, 25 ... s) put every healthy tick in the first bucket; these resolve
+        // the 100 ms and 500 ms targets of design.md and still show multi-second stalls.
+        _latency = meter.CreateHistogram(TickLatency, "s", "Time from receiving a tick to its commit",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         meter.CreateObservableGauge(SpoolBytes, spoolBytes, "By", "Bytes of batches waiting in the spool");
         meter.CreateObservableGauge(ChannelDepth, channelDepth, "{tick}", "Ticks waiting in the writer's channel");
     }
