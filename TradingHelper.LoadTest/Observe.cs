@@ -131,11 +131,16 @@ internal static class Proc
         return total;
     }
 
+    /// <summary>The 1/5/15-minute load averages and the CPU pressure (share of time some task waited for a CPU, last 60 s).</summary>
     public static string LoadAverage()
     {
         try
         {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+            var load = string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+            var pressure = File.Exists("/proc/pressure/cpu")
+                ? File.ReadLines("/proc/pressure/cpu").First().Split(' ').FirstOrDefault(f => f.StartsWith("avg60=", StringComparison.Ordinal))
+                : null;
+            return pressure is null ? load : $"{load} (CPU pressure some {pressure})";
         }
         catch (IOException)
         {

@@ -3,16 +3,16 @@ using System.Globalization;
 
 namespace TradingHelper.LoadTest;
 
-internal sealed record Options(int Rate, int Duration, int Warmup, int Instruments, int Clients, string Mode, bool Durable, bool Keep)
+internal sealed record Options(int Rate, int Duration, int Warmup, int Instruments, int Clients, string Mode, bool Durable, bool Keep, string[] IngestorEnvironment)
 {
     public static Options Parse(ReadOnlySpan<string> args, string scenario)
     {
         var options = scenario switch
         {
-            "latency" => new Options(5_000, 30, 5, 188, 10, "quote", true, false),
-            "memory" => new Options(5_000, 60, 10, 1_000, 0, "full", true, false),
-            "candles" => new Options(100, 0, 0, 0, 0, "full", true, false),
-            _ => new Options(100_000, 30, 5, 188, 0, "full", true, false),
+            "latency" => new Options(5_000, 30, 5, 188, 10, "quote", true, false, []),
+            "memory" => new Options(5_000, 60, 10, 1_000, 0, "full", true, false, []),
+            "candles" => new Options(100, 0, 0, 0, 0, "full", true, false, []),
+            _ => new Options(100_000, 30, 5, 188, 0, "full", true, false, []),
         };
         for (var i = 0; i < args.Length; i++)
         {
@@ -30,11 +30,22 @@ internal sealed record Options(int Rate, int Duration, int Warmup, int Instrumen
                 "--mode" => options with { Mode = ++i < args.Length && args[i] is "full" or "quote" or "ltp" ? args[i] : throw new ArgumentException("--mode is full, quote or ltp.") },
                 "--no-fsync" => options with { Durable = false },
                 "--keep" => options with { Keep = true },
+                // For experiments with the Ingestor's settings, e.g. --ingestor-env TickWriter__BatchSize=20000.
+                "--ingestor-env" => options with
+                {
+                    IngestorEnvironment = ++i < args.Length && args[i].Contains('=', StringComparison.Ordinal)
+                        ? [.. options.IngestorEnvironment, args[i]]
+                        : throw new ArgumentException("--ingestor-env takes KEY=VALUE."),
+                },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
         }
         return options;
     }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"rate {Rate}/s, duration {Duration} s, warm-up {Warmup} s, instruments {Instruments} ({Mode}), clients {Clients}, "
+        + $"PostgreSQL {(Durable ? "durable (fsync on)" : "fsync off")}, Ingestor env [{string.Join(' ', IngestorEnvironment)}]");
 
     /// <summary>The simulator's real universe holds 188 instruments; each synthetic stock adds two (the stock and its future).</summary>
     public int ExtraStocks => Math.Max(0, (Instruments - Scenarios.RealUniverse + 1) / 2);
@@ -48,7 +59,7 @@ internal static partial class Scenarios
 
     private static async Task<Stack> StartAndSubscribeAsync(Options options, CancellationToken cancellationToken)
     {
-        var stack = await Stack.StartAsync(new StackOptions(options.Rate, options.ExtraStocks, options.Durable, options.Keep), cancellationToken);
+        var stack = await Stack.StartAsync(new StackOptions(options.Rate, options.ExtraStocks, options.Durable, options.Keep, options.IngestorEnvironment), cancellationToken);
         try
         {
             await stack.SyncInstrumentsAsync(Math.Max(options.Instruments, 1), cancellationToken);
@@ -68,7 +79,8 @@ internal static partial class Scenarios
     }
 
     /// <summary>Counters read at the start and end of the measured window.</summary>
-    private sealed record Sample(DateTime At, long SimPackets, double Written, SortedDictionary<double, double> Latency, double IngestorCpu,
+    private sealed record Sample(DateTime At, long SimPackets, double Written, SortedDictionary<double, double> Latency, SortedDictionary<double, double> Flush,
+        double Batches, double BatchTicks, double FlushSeconds, double IngestorCpu,
         double SimulatorCpu, double ApiCpu, double PostgresCpu, double RedisCpu, double HarnessCpu)
     {
         public static async Task<Sample> TakeAsync(Stack stack, CancellationToken cancellationToken)
@@ -80,7 +92,9 @@ internal static partial class Scenarios
                 // Before the first commit the counter is not exported yet.
                 Console.WriteLine($"note: {TicksWritten} not in /metrics yet");
             }
-            return new Sample(DateTime.UtcNow, packets, metrics.Sum(TicksWritten), metrics.Buckets(TickLatency),
+            return new Sample(DateTime.UtcNow, packets, metrics.Sum(TicksWritten), metrics.Buckets(TickLatency), metrics.Buckets("tradinghelper_tick_writer_flush_duration_seconds"),
+                metrics.Sum("tradinghelper_tick_writer_flush_duration_seconds_count"), metrics.Sum("tradinghelper_tick_writer_batch_size_sum"),
+                metrics.Sum("tradinghelper_tick_writer_flush_duration_seconds_sum"),
                 Proc.CpuSeconds(stack.Ingestor.Pid), Proc.CpuSeconds(stack.Simulator.Pid), Proc.CpuSeconds(stack.Api.Pid),
                 stack.Postgres.PostmasterPid() is { } pg ? Proc.CpuSecondsWithChildren(pg) : 0, Proc.CpuSeconds(stack.Redis.Pid),
                 Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
@@ -124,6 +138,8 @@ internal static partial class Scenarios
         report.AppendLine(CultureInfo.InvariantCulture, $"simulator sent:     {(after.SimPackets - before.SimPackets) / seconds,12:N0} ticks/s");
         report.AppendLine(CultureInfo.InvariantCulture, $"Ingestor committed: {(after.Written - before.Written) / seconds,12:N0} ticks/s  ({TicksWritten})");
         report.AppendLine(CultureInfo.InvariantCulture, $"tick→commit latency over {count:N0} ticks: p50 {p50 * 1000:F1} ms, p99 {p99 * 1000:F1} ms, p99.9 {p999 * 1000:F1} ms (bucket-interpolated)");
+        var batches = after.Batches - before.Batches;
+        report.AppendLine(CultureInfo.InvariantCulture, $"writer: {batches / seconds:F1} commits/s, mean batch {(after.BatchTicks - before.BatchTicks) / Math.Max(1, batches):N0} ticks, mean commit {(after.FlushSeconds - before.FlushSeconds) / Math.Max(1, batches) * 1000:F1} ms, p99 commit {Scrape.Quantile(before.Flush, after.Flush, 0.99).Value * 1000:F0} ms");
         report.AppendLine(CultureInfo.InvariantCulture, $"writer channel depth at end: {metrics.Sum("tradinghelper_tick_writer_channel_depth"):N0} ticks; spooled total: {metrics.Sum("tradinghelper_tick_writer_ticks_spooled_total"):N0}");
         report.AppendLine(CultureInfo.InvariantCulture, $"Ingestor RSS: max {rss.DefaultIfEmpty().Max() / 1048576.0:F0} MB, mean {rss.DefaultIfEmpty().Average() / 1048576.0:F0} MB, last {rss.LastOrDefault() / 1048576.0:F0} MB");
         report.AppendLine(CultureInfo.InvariantCulture, $"CPU cores used: simulator {Cores(before.SimulatorCpu, after.SimulatorCpu):F2}, Ingestor {Cores(before.IngestorCpu, after.IngestorCpu):F2}, PostgreSQL {Cores(before.PostgresCpu, after.PostgresCpu):F2}, Redis {Cores(before.RedisCpu, after.RedisCpu):F2}, Api {Cores(before.ApiCpu, after.ApiCpu):F2}, harness {Cores(before.HarnessCpu, after.HarnessCpu):F2}");

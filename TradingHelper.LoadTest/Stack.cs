@@ -6,7 +6,7 @@ using Npgsql;
 namespace TradingHelper.LoadTest;
 
 /// <summary>What to start: the simulator's rate and universe, and how PostgreSQL commits.</summary>
-internal sealed record StackOptions(int TicksPerSecond, int ExtraStocks, bool DurablePostgres, bool KeepFiles);
+internal sealed record StackOptions(int TicksPerSecond, int ExtraStocks, bool DurablePostgres, bool KeepFiles, string[] IngestorEnvironment);
 
 /// <summary>
 /// PostgreSQL, Redis, the simulator, the Ingestor and the Api as child processes on free loopback ports, all in one
@@ -115,16 +115,19 @@ internal sealed class Stack : IAsyncDisposable
             ["Api__ApiKey"] = ApiKey,
         };
 
+        var ingestorEnvironment = new Dictionary<string, string>(common);
+        foreach (var pair in options.IngestorEnvironment)
+        {
+            ingestorEnvironment[pair[..pair.IndexOf('=', StringComparison.Ordinal)]] = pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..];
+        }
         var ingestorPort = FreePort.Next();
         IngestorUrl = new Uri($"http://127.0.0.1:{ingestorPort}");
         var spool = Path.Combine(_root, "spool");
         Directory.CreateDirectory(spool);
-        Ingestor = Child.Start("ingestor", "dotnet", [ingestorDll], new Dictionary<string, string>(common)
-        {
-            ["ASPNETCORE_URLS"] = IngestorUrl.ToString(),
-            ["TickWriter__SpoolDirectory"] = spool,
-            ["TickWriter__WriterId"] = "load-test",
-        }, _root, Path.GetDirectoryName(ingestorDll));
+        ingestorEnvironment["ASPNETCORE_URLS"] = IngestorUrl.ToString();
+        ingestorEnvironment["TickWriter__SpoolDirectory"] = spool;
+        ingestorEnvironment.TryAdd("TickWriter__WriterId", "load-test");
+        Ingestor = Child.Start("ingestor", "dotnet", [ingestorDll], ingestorEnvironment, _root, Path.GetDirectoryName(ingestorDll));
         _owned.Add(Ingestor);
 
         await WaitAliveAsync(Simulator, new Uri(SimulatorUrl, "/alive"), cancellationToken);
