@@ -87,15 +87,15 @@ internal static class Proc
 {
     private static readonly double ClockTicks = 100.0; // USER_HZ is 100 on Linux x64.
 
-    public static long RssBytes(int pid)
+    public static long RssBytes(int pid, string field = "VmRSS:")
     {
         try
         {
             foreach (var line in File.ReadLines($"/proc/{pid}/status"))
             {
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                if (line.StartsWith(field, StringComparison.Ordinal))
                 {
-                    return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+                    return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
                 }
             }
         }

@@ -142,6 +142,10 @@ internal static partial class Scenarios
         report.AppendLine(CultureInfo.InvariantCulture, $"writer: {batches / seconds:F1} commits/s, mean batch {(after.BatchTicks - before.BatchTicks) / Math.Max(1, batches):N0} ticks, mean commit {(after.FlushSeconds - before.FlushSeconds) / Math.Max(1, batches) * 1000:F1} ms, p99 commit {Scrape.Quantile(before.Flush, after.Flush, 0.99).Value * 1000:F0} ms");
         report.AppendLine(CultureInfo.InvariantCulture, $"writer channel depth at end: {metrics.Sum("tradinghelper_tick_writer_channel_depth"):N0} ticks; spooled total: {metrics.Sum("tradinghelper_tick_writer_ticks_spooled_total"):N0}");
         report.AppendLine(CultureInfo.InvariantCulture, $"Ingestor RSS: max {rss.DefaultIfEmpty().Max() / 1048576.0:F0} MB, mean {rss.DefaultIfEmpty().Average() / 1048576.0:F0} MB, last {rss.LastOrDefault() / 1048576.0:F0} MB");
+        // VmRSS counts mapped assemblies (file-backed) and the runtime's double-mapped JIT code (shared, W^X) as well as the heap; the split says which grew.
+        var pid = stack.Ingestor.Pid;
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"Ingestor RSS split at end: anonymous {Proc.RssBytes(pid, "RssAnon:") / 1048576.0:F0} MB, file-backed {Proc.RssBytes(pid, "RssFile:") / 1048576.0:F0} MB, shared {Proc.RssBytes(pid, "RssShmem:") / 1048576.0:F0} MB; GC heap after last GC {metrics.Sum("dotnet_gc_last_collection_heap_size_bytes") / 1048576.0:F0} MB, GC committed {metrics.Sum("dotnet_gc_last_collection_memory_committed_size_bytes") / 1048576.0:F0} MB");
         report.AppendLine(CultureInfo.InvariantCulture, $"CPU cores used: simulator {Cores(before.SimulatorCpu, after.SimulatorCpu):F2}, Ingestor {Cores(before.IngestorCpu, after.IngestorCpu):F2}, PostgreSQL {Cores(before.PostgresCpu, after.PostgresCpu):F2}, Redis {Cores(before.RedisCpu, after.RedisCpu):F2}, Api {Cores(before.ApiCpu, after.ApiCpu):F2}, harness {Cores(before.HarnessCpu, after.HarnessCpu):F2}");
         report.AppendLine(CultureInfo.InvariantCulture, $"load average: {Proc.LoadAverage()}");
         return after;
