@@ -51,4 +51,11 @@ public sealed class SimulatorOptions
     /// <summary>Fyers' cap on concurrently subscribed symbols (per API key on the real service).</summary>
     [Range(1, 100_000)]
     public int FyersMaxTopicsPerConnection { get; set; } = 5000;
+
+    /// <summary>
+    /// Synthetic stocks (each with a monthly future) added to the universe, so load tests can subscribe more
+    /// instruments than the real list of about 188 offers; 0 keeps the universe as it is.
+    /// </summary>
+    [Range(0, 20_000)]
+    public int ExtraStocks { get; set; }
 }

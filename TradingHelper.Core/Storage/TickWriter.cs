@@ -150,7 +150,19 @@ public sealed partial class TickWriter : BackgroundService, ITickSink
         }
 
         var count = 1;
-        using var deadline = new CancellationTokenSource(_options.FlushInterval, _timeProvider);
+        // The interval runs from when the first tick was received, not from when the writer got to it: after a slow
+        // commit the queued ticks have already waited, so they go out at once instead of waiting a full interval more.
+        var waited = _timeProvider.GetUtcNow() - batch[0].ReceivedAt;
+        var remaining = waited <= TimeSpan.Zero ? _options.FlushInterval : _options.FlushInterval - waited;
+        if (remaining <= TimeSpan.Zero)
+        {
+            while (count < batch.Length && reader.TryRead(out batch[count]))
+            {
+                count++;
+            }
+            return count;
+        }
+        using var deadline = new CancellationTokenSource(remaining, _timeProvider);
         while (count < batch.Length)
         {
             if (reader.TryRead(out batch[count]))

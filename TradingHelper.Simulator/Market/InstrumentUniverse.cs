@@ -13,6 +13,9 @@ internal sealed class InstrumentUniverse
     private const int StrikesEachSide = 10;
     private const uint FirstDerivativeExchangeToken = 35_001;
 
+    // Synthetic stocks take exchange tokens far above the real ones (which stay under 30,000) and under 2^24.
+    private const uint FirstSyntheticExchangeToken = 9_000_001;
+
     // Symbol, company, NSE exchange token, reference price, F&O lot size.
     private static readonly (string Symbol, string Name, uint ExchangeToken, decimal Price, int Lot)[] Stocks =
     [
@@ -61,7 +64,7 @@ internal sealed class InstrumentUniverse
         _byToken.TryGetValue(instrumentToken, out instrument);
 
     /// <summary>Builds the universe for the IST day of <paramref name="now"/>; the same seed and day give the same universe.</summary>
-    public static InstrumentUniverse Create(int seed, DateTimeOffset now)
+    public static InstrumentUniverse Create(int seed, DateTimeOffset now, int extraStocks = 0)
     {
         var today = DateOnly.FromDateTime(now.ToOffset(IndianMarket.IstOffset).DateTime);
         var weekly = ExpiryCalendar.Weekly(today);
@@ -104,6 +107,17 @@ internal sealed class InstrumentUniverse
             instruments.Add(new SimulatedInstrument(KiteInstrumentToken.Create(exchangeToken, KiteSegment.Nse), exchangeToken, symbol, name,
                 null, 0m, 0.05m, 1, "EQ", "NSE", "NSE", spot));
             instruments.Add(Derivative(FutureSymbol(symbol, monthly), symbol, monthly, 0m, lot, "FUT", RoundToTick(spot * 1.004m)));
+        }
+
+        // Added after the real list so the real instruments keep their tokens and prices whatever the count.
+        for (var i = 0; i < extraStocks; i++)
+        {
+            var symbol = string.Create(CultureInfo.InvariantCulture, $"SYN{i + 1:00000}");
+            var exchangeToken = FirstSyntheticExchangeToken + (uint)i;
+            var spot = Jitter(random, 100m + (i % 50 * 20m));
+            instruments.Add(new SimulatedInstrument(KiteInstrumentToken.Create(exchangeToken, KiteSegment.Nse), exchangeToken, symbol,
+                $"SYNTHETIC {symbol}", null, 0m, 0.05m, 1, "EQ", "NSE", "NSE", spot));
+            instruments.Add(Derivative(FutureSymbol(symbol, monthly), symbol, monthly, 0m, 500, "FUT", RoundToTick(spot * 1.004m)));
         }
 
         return new InstrumentUniverse(instruments, today);

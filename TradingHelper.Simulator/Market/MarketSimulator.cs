@@ -10,7 +10,7 @@ internal sealed class MarketSimulator
     public MarketSimulator(IOptions<SimulatorOptions> options, TimeProvider time)
     {
         var seed = options.Value.Seed;
-        Universe = InstrumentUniverse.Create(seed, time.GetUtcNow());
+        Universe = InstrumentUniverse.Create(seed, time.GetUtcNow(), options.Value.ExtraStocks);
         _states = Universe.Instruments.ToDictionary(instrument => instrument.InstrumentToken, instrument => new InstrumentState(instrument, seed));
     }
 

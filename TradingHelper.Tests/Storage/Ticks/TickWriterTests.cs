@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using TradingHelper.Core.Market;
 using TradingHelper.Core.Storage;
@@ -46,6 +47,65 @@ public sealed class TickWriterTests(TestServers servers)
         Assert.Equal(StoredTicks.Expected(Feeds * TicksPerFeed), stored.ByInstrument);
         Assert.Equal(Feeds * TicksPerFeed, await database.ScalarAsync<long>("SELECT sum(row_count)::bigint FROM ingest_batches WHERE writer = 'ingestor-a'"));
         Assert.Empty(spool.SpoolFiles());
+    }
+
+    // The clock is fake and never reaches the old rule's deadline: the timeout turns a regression into a failure, not a hang.
+    [Fact(Timeout = 60_000)]
+    public async Task Ticks_received_longer_ago_than_the_interval_are_written_without_waiting_for_it()
+    {
+        await using var database = await StorageTestDatabase.CreateAsync(servers, "ticks_overdue");
+        using var spool = new TempDirectory();
+        // The fake clock never moves: only the ticks' own receive time can tell the writer they are overdue.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 4, 0, 0, TimeSpan.Zero));
+        await using var writer = TickWriterUnderTest.Create(database.DataSource, spool.Path,
+            options => options.FlushInterval = TimeSpan.FromMinutes(1), timeProvider: clock);
+        await writer.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+
+        Tick[] sent = [.. new[] { 1L, 2L, 3L }.Select(sequence => TestTicks.Make(sequence) with { ReceivedAt = clock.GetUtcNow().AddMinutes(-2) })];
+        foreach (var tick in sent)
+        {
+            await writer.Writer.WriteAsync(tick, ct);
+        }
+
+        while (await database.ScalarAsync<long>("SELECT count(*) FROM tick_data") < sent.Length)
+        {
+            await Task.Delay(10, ct);
+        }
+        Assert.Equal(sent.Length, writer.Metrics.Sum(TickWriterMetrics.TicksWritten, "direct"));
+    }
+
+    // The clock is fake and never reaches the old rule's deadline: the timeout turns a regression into a failure, not a hang.
+    [Fact(Timeout = 60_000)]
+    public async Task Fresh_ticks_wait_for_the_interval_counted_from_their_receipt()
+    {
+        await using var database = await StorageTestDatabase.CreateAsync(servers, "ticks_fresh");
+        using var spool = new TempDirectory();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 4, 0, 0, TimeSpan.Zero));
+        await using var writer = TickWriterUnderTest.Create(database.DataSource, spool.Path,
+            options => options.FlushInterval = TimeSpan.FromMinutes(1), timeProvider: clock);
+        await writer.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+
+        // Received 40 s ago on the writer's clock: 20 s of the interval are left.
+        Tick[] sent = [.. new[] { 1L, 2L }.Select(sequence => TestTicks.Make(sequence) with { ReceivedAt = clock.GetUtcNow().AddSeconds(-40) })];
+        foreach (var tick in sent)
+        {
+            await writer.Writer.WriteAsync(tick, ct);
+        }
+        // The writer has taken the first tick (and so armed its deadline) once the channel is empty.
+        while (writer.Writer.QueuedTicks > 0)
+        {
+            await Task.Delay(10, ct);
+        }
+        Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM tick_data"));
+
+        clock.Advance(TimeSpan.FromSeconds(20));
+        while (await database.ScalarAsync<long>("SELECT count(*) FROM tick_data") < sent.Length)
+        {
+            await Task.Delay(10, ct);
+        }
+        Assert.Equal(sent.Length, writer.Metrics.Sum(TickWriterMetrics.TicksWritten, "direct"));
     }
 
     [Fact]

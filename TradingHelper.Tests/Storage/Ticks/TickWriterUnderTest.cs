@@ -12,7 +12,7 @@ internal sealed class TickWriterUnderTest : IAsyncDisposable
     private readonly ServiceProvider _services;
     private bool _started;
 
-    private TickWriterUnderTest(NpgsqlDataSource dataSource, TickWriterOptions options, bool storageReady)
+    private TickWriterUnderTest(NpgsqlDataSource dataSource, TickWriterOptions options, bool storageReady, TimeProvider timeProvider)
     {
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var meterFactory = _services.GetRequiredService<IMeterFactory>();
@@ -22,7 +22,7 @@ internal sealed class TickWriterUnderTest : IAsyncDisposable
         {
             Storage.MarkReady(StorageProfile.Postgres);
         }
-        Writer = new TickWriter(dataSource, Storage, Options.Create(options), TimeProvider.System, meterFactory, new TestOutputLogger<TickWriter>());
+        Writer = new TickWriter(dataSource, Storage, Options.Create(options), timeProvider, meterFactory, new TestOutputLogger<TickWriter>());
     }
 
     public TickWriter Writer { get; }
@@ -36,7 +36,8 @@ internal sealed class TickWriterUnderTest : IAsyncDisposable
     public long Spooled => Metrics.Sum(TickWriterMetrics.TicksSpooled);
 
     /// <summary>Small batches and short intervals, so that a test exercises many batches quickly.</summary>
-    public static TickWriterUnderTest Create(NpgsqlDataSource dataSource, string spoolDirectory, Action<TickWriterOptions>? configure = null, bool storageReady = true)
+    public static TickWriterUnderTest Create(NpgsqlDataSource dataSource, string spoolDirectory, Action<TickWriterOptions>? configure = null, bool storageReady = true,
+        TimeProvider? timeProvider = null)
     {
         var options = new TickWriterOptions
         {
@@ -49,7 +50,7 @@ internal sealed class TickWriterUnderTest : IAsyncDisposable
             RetryInterval = TimeSpan.FromMilliseconds(100),
         };
         configure?.Invoke(options);
-        return new TickWriterUnderTest(dataSource, options, storageReady);
+        return new TickWriterUnderTest(dataSource, options, storageReady, timeProvider ?? TimeProvider.System);
     }
 
     public async Task StartAsync()

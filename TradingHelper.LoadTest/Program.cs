@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using TradingHelper.LoadTest;
+
+// Usage: dotnet run -c Release --project TradingHelper.LoadTest -- <ingest|latency|memory|candles> [--rate N] [--duration S]
+//        [--instruments N] [--clients N] [--warmup S] [--mode full|quote|ltp] [--no-fsync] [--keep]
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.WriteLine("""
+        TradingHelper.LoadTest <scenario> [options]
+          ingest   sustained committed ticks/s and tick→commit latency   (default --rate 100000 --duration 30)
+          latency  tick→browser latency with WebSocket clients on the Api (default --rate 5000 --clients 10 --duration 30)
+          memory   Ingestor RSS at many instruments                       (default --instruments 1000 --rate 5000 --duration 60)
+          candles  candles() server time and GET /api/historical/candles over 375 seeded 1m candles
+        options: --rate N (simulator ticks/s) --duration S --warmup S --instruments N --clients N --mode full|quote|ltp
+                 --no-fsync (PostgreSQL without fsync/synchronous_commit) --keep (keep logs and data folder)
+        Needs Release builds: dotnet build TradingHelper.sln -c Release
+        """);
+    return 0;
+}
+
+var scenario = args[0];
+var options = Options.Parse(args.AsSpan(1), scenario);
+
+// Ctrl-C and SIGTERM cancel the run; the finally blocks then stop every child process and server.
+using var cancel = new CancellationTokenSource();
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; cancel.Cancel(); });
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; cancel.Cancel(); });
+// A hard cap so that no scenario can run forever, whatever goes wrong.
+cancel.CancelAfter(TimeSpan.FromSeconds(options.Duration + options.Warmup + 600));
+
+Console.WriteLine($"scenario {scenario}: {options}");
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average {Proc.LoadAverage()}");
+try
+{
+    var report = scenario switch
+    {
+        "ingest" or "memory" => await Scenarios.IngestAsync(options, cancel.Token),
+        "latency" => await Scenarios.LatencyAsync(options, cancel.Token),
+        "candles" => await Scenarios.CandlesAsync(options, cancel.Token),
+        _ => throw new ArgumentException($"Unknown scenario '{scenario}'; expected ingest, latency, memory or candles."),
+    };
+    Console.WriteLine();
+    Console.WriteLine(report);
+    Console.WriteLine($"load average at the end: {Proc.LoadAverage()}");
+    return 0;
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    Console.Error.WriteLine("cancelled; everything started was stopped.");
+    return 2;
+}
+catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or HttpRequestException or ArgumentException or IOException)
+{
+    Console.Error.WriteLine($"load test failed: {ex}");
+    return 1;
+}
+

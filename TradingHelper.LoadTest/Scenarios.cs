@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace TradingHelper.LoadTest;
+
+internal sealed record Options(int Rate, int Duration, int Warmup, int Instruments, int Clients, string Mode, bool Durable, bool Keep, string[] IngestorEnvironment)
+{
+    public static Options Parse(ReadOnlySpan<string> args, string scenario)
+    {
+        var options = scenario switch
+        {
+            "latency" => new Options(5_000, 30, 5, 188, 10, "quote", true, false, []),
+            "memory" => new Options(5_000, 60, 10, 1_000, 0, "full", true, false, []),
+            "candles" => new Options(100, 0, 0, 0, 0, "full", true, false, []),
+            _ => new Options(100_000, 30, 5, 188, 0, "full", true, false, []),
+        };
+        for (var i = 0; i < args.Length; i++)
+        {
+            int Next(ReadOnlySpan<string> a, ref int index) =>
+                ++index < a.Length && int.TryParse(a[index], NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 0
+                    ? value
+                    : throw new ArgumentException($"{a[index - 1]} needs a non-negative number.");
+            options = args[i] switch
+            {
+                "--rate" => options with { Rate = Math.Max(1, Next(args, ref i)) },
+                "--duration" => options with { Duration = Math.Clamp(Next(args, ref i), 1, 3600) },
+                "--warmup" => options with { Warmup = Math.Min(Next(args, ref i), 600) },
+                "--instruments" => options with { Instruments = Math.Clamp(Next(args, ref i), 1, 20_000) },
+                "--clients" => options with { Clients = Math.Clamp(Next(args, ref i), 0, 400) },
+                "--mode" => options with { Mode = ++i < args.Length && args[i] is "full" or "quote" or "ltp" ? args[i] : throw new ArgumentException("--mode is full, quote or ltp.") },
+                "--no-fsync" => options with { Durable = false },
+                "--keep" => options with { Keep = true },
+                // For experiments with the Ingestor's settings, e.g. --ingestor-env TickWriter__BatchSize=20000.
+                "--ingestor-env" => options with
+                {
+                    IngestorEnvironment = ++i < args.Length && args[i].Contains('=', StringComparison.Ordinal)
+                        ? [.. options.IngestorEnvironment, args[i]]
+                        : throw new ArgumentException("--ingestor-env takes KEY=VALUE."),
+                },
+                _ => throw new ArgumentException($"Unknown option {args[i]}."),
+            };
+        }
+        return options;
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"rate {Rate}/s, duration {Duration} s, warm-up {Warmup} s, instruments {Instruments} ({Mode}), clients {Clients}, "
+        + $"PostgreSQL {(Durable ? "durable (fsync on)" : "fsync off")}, Ingestor env [{string.Join(' ', IngestorEnvironment)}]");
+
+    /// <summary>The simulator's real universe holds 188 instruments; each synthetic stock adds two (the stock and its future).</summary>
+    public int ExtraStocks => Math.Max(0, (Instruments - Scenarios.RealUniverse + 1) / 2);
+}
+
+internal static partial class Scenarios
+{
+    public const int RealUniverse = 188;
+    private const string TicksWritten = "tradinghelper_ticks_written_total";
+    private const string TickLatency = "tradinghelper_tick_latency_seconds";
+
+    private static async Task<Stack> StartAndSubscribeAsync(Options options, CancellationToken cancellationToken)
+    {
+        var stack = await Stack.StartAsync(new StackOptions(options.Rate, options.ExtraStocks, options.Durable, options.Keep, options.IngestorEnvironment), cancellationToken);
+        try
+        {
+            await stack.SyncInstrumentsAsync(Math.Max(options.Instruments, 1), cancellationToken);
+            if (options.Instruments > 0 && options.Duration > 0)
+            {
+                var ids = await stack.InstrumentIdsAsync(options.Instruments, cancellationToken);
+                await stack.SubscribeAsync(ids, options.Mode, cancellationToken);
+                await stack.WaitForStreamingAsync(ids.Length, cancellationToken);
+            }
+            return stack;
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Counters read at the start and end of the measured window.</summary>
+    private sealed record Sample(DateTime At, long SimPackets, double Written, SortedDictionary<double, double> Latency, SortedDictionary<double, double> Flush,
+        double Batches, double BatchTicks, double FlushSeconds, double IngestorCpu,
+        double SimulatorCpu, double ApiCpu, double PostgresCpu, double RedisCpu, double HarnessCpu)
+    {
+        public static async Task<Sample> TakeAsync(Stack stack, CancellationToken cancellationToken)
+        {
+            var (packets, _) = await stack.SimulatorStatsAsync(cancellationToken);
+            var metrics = await stack.IngestorMetricsAsync(cancellationToken);
+            if (!metrics.Has(TicksWritten))
+            {
+                // Before the first commit the counter is not exported yet.
+                Console.WriteLine($"note: {TicksWritten} not in /metrics yet");
+            }
+            return new Sample(DateTime.UtcNow, packets, metrics.Sum(TicksWritten), metrics.Buckets(TickLatency), metrics.Buckets("tradinghelper_tick_writer_flush_duration_seconds"),
+                metrics.Sum("tradinghelper_tick_writer_flush_duration_seconds_count"), metrics.Sum("tradinghelper_tick_writer_batch_size_sum"),
+                metrics.Sum("tradinghelper_tick_writer_flush_duration_seconds_sum"),
+                Proc.CpuSeconds(stack.Ingestor.Pid), Proc.CpuSeconds(stack.Simulator.Pid), Proc.CpuSeconds(stack.Api.Pid),
+                stack.Postgres.PostmasterPid() is { } pg ? Proc.CpuSecondsWithChildren(pg) : 0, Proc.CpuSeconds(stack.Redis.Pid),
+                Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
+        }
+    }
+
+    /// <summary>The ingest and memory scenarios: a steady feed, committed rate, commit latency, RSS and CPU per process.</summary>
+    public static async Task<string> IngestAsync(Options options, CancellationToken cancellationToken)
+    {
+        await using var stack = await StartAndSubscribeAsync(options, cancellationToken);
+        var report = new System.Text.StringBuilder();
+        await Task.Delay(TimeSpan.FromSeconds(options.Warmup), cancellationToken);
+        var window = await MeasureWindowAsync(stack, options, report, cancellationToken);
+        var rows = await stack.ScalarAsync<long>("SELECT count(*) FROM tick_data", cancellationToken);
+        report.AppendLine(CultureInfo.InvariantCulture, $"tick_data rows after the run: {rows:N0} (whole run, warm-up included)");
+        _ = window;
+        return report.ToString();
+    }
+
+    private static async Task<Sample> MeasureWindowAsync(Stack stack, Options options, System.Text.StringBuilder report, CancellationToken cancellationToken)
+    {
+        stack.ThrowIfAnyExited();
+        var before = await Sample.TakeAsync(stack, cancellationToken);
+        var rss = new List<long>();
+        var end = DateTime.UtcNow.AddSeconds(options.Duration);
+        while (DateTime.UtcNow < end)
+        {
+            rss.Add(Proc.RssBytes(stack.Ingestor.Pid));
+            await Task.Delay(1000, cancellationToken);
+            stack.ThrowIfAnyExited();
+        }
+        var after = await Sample.TakeAsync(stack, cancellationToken);
+        var seconds = (after.At - before.At).TotalSeconds;
+        var (p50, count) = Scrape.Quantile(before.Latency, after.Latency, 0.50);
+        var (p99, _) = Scrape.Quantile(before.Latency, after.Latency, 0.99);
+        var (p999, _) = Scrape.Quantile(before.Latency, after.Latency, 0.999);
+        var metrics = await stack.IngestorMetricsAsync(cancellationToken);
+        double Cores(double a, double b) => (b - a) / seconds;
+
+        report.AppendLine(CultureInfo.InvariantCulture, $"window: {seconds:F1} s after {options.Warmup} s warm-up; {options.Instruments} instruments ({options.Mode}); simulator target {options.Rate:N0} ticks/s");
+        report.AppendLine(CultureInfo.InvariantCulture, $"simulator sent:     {(after.SimPackets - before.SimPackets) / seconds,12:N0} ticks/s");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Ingestor committed: {(after.Written - before.Written) / seconds,12:N0} ticks/s  ({TicksWritten})");
+        report.AppendLine(CultureInfo.InvariantCulture, $"tick→commit latency over {count:N0} ticks: p50 {p50 * 1000:F1} ms, p99 {p99 * 1000:F1} ms, p99.9 {p999 * 1000:F1} ms (bucket-interpolated)");
+        var batches = after.Batches - before.Batches;
+        report.AppendLine(CultureInfo.InvariantCulture, $"writer: {batches / seconds:F1} commits/s, mean batch {(after.BatchTicks - before.BatchTicks) / Math.Max(1, batches):N0} ticks, mean commit {(after.FlushSeconds - before.FlushSeconds) / Math.Max(1, batches) * 1000:F1} ms, p99 commit {Scrape.Quantile(before.Flush, after.Flush, 0.99).Value * 1000:F0} ms");
+        report.AppendLine(CultureInfo.InvariantCulture, $"writer channel depth at end: {metrics.Sum("tradinghelper_tick_writer_channel_depth"):N0} ticks; spooled total: {metrics.Sum("tradinghelper_tick_writer_ticks_spooled_total"):N0}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Ingestor RSS: max {rss.DefaultIfEmpty().Max() / 1048576.0:F0} MB, mean {rss.DefaultIfEmpty().Average() / 1048576.0:F0} MB, last {rss.LastOrDefault() / 1048576.0:F0} MB");
+        // VmRSS counts mapped assemblies (file-backed) and the runtime's double-mapped JIT code (shared, W^X) as well as the heap; the split says which grew.
+        var pid = stack.Ingestor.Pid;
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"Ingestor RSS split at end: anonymous {Proc.RssBytes(pid, "RssAnon:") / 1048576.0:F0} MB, file-backed {Proc.RssBytes(pid, "RssFile:") / 1048576.0:F0} MB, shared {Proc.RssBytes(pid, "RssShmem:") / 1048576.0:F0} MB; GC heap after last GC {metrics.Sum("dotnet_gc_last_collection_heap_size_bytes") / 1048576.0:F0} MB, GC committed {metrics.Sum("dotnet_gc_last_collection_memory_committed_size_bytes") / 1048576.0:F0} MB");
+        report.AppendLine(CultureInfo.InvariantCulture, $"CPU cores used: simulator {Cores(before.SimulatorCpu, after.SimulatorCpu):F2}, Ingestor {Cores(before.IngestorCpu, after.IngestorCpu):F2}, PostgreSQL {Cores(before.PostgresCpu, after.PostgresCpu):F2}, Redis {Cores(before.RedisCpu, after.RedisCpu):F2}, Api {Cores(before.ApiCpu, after.ApiCpu):F2}, harness {Cores(before.HarnessCpu, after.HarnessCpu):F2}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"load average: {Proc.LoadAverage()}");
+        return after;
+    }
+}
