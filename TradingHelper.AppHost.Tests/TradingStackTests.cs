@@ -10,8 +10,6 @@ namespace TradingHelper.AppHost.Tests;
 
 public sealed class TradingStackTests(TradingStack stack) : IClassFixture<TradingStack>
 {
-    private const int NiftyIndexToken = 256265;
-
     [Fact]
     public async Task Every_resource_becomes_healthy()
     {
@@ -33,9 +31,11 @@ public sealed class TradingStackTests(TradingStack stack) : IClassFixture<Tradin
         await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
 
         using var api = stack.App.CreateHttpClient("api", "http");
+        // The Api's tokens are internal instrument ids; the Ingestor's start-up instrument sync brings NIFTY 50.
+        var nifty = await NiftyTokenAsync(api, timeout.Token);
         using var subscribe = new HttpRequestMessage(HttpMethod.Post, "/api/instruments/subscribe")
         {
-            Content = JsonContent.Create(new { tokens = new[] { NiftyIndexToken }, mode = "full" }),
+            Content = JsonContent.Create(new { tokens = new[] { nifty }, mode = "full" }),
         };
         subscribe.Headers.Add("X-Api-Key", TradingStack.ApiKey);
         using var subscribed = await api.SendAsync(subscribe, timeout.Token);
@@ -44,10 +44,18 @@ public sealed class TradingStackTests(TradingStack stack) : IClassFixture<Tradin
         using var socket = new ClientWebSocket();
         var ws = new UriBuilder(stack.App.GetEndpoint("api", "http")) { Scheme = "ws", Path = "/api/ws/ticks" }.Uri;
         await socket.ConnectAsync(ws, timeout.Token);
-        var request = JsonSerializer.SerializeToUtf8Bytes(new { action = "subscribe", tokens = new[] { NiftyIndexToken } });
+        var request = JsonSerializer.SerializeToUtf8Bytes(new { action = "subscribe", tokens = new[] { nifty } });
         await socket.SendAsync(request.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
-        using var tick = JsonDocument.Parse(await ReceiveMessageAsync(socket, timeout.Token));
-        Assert.Contains(tick.RootElement.ValueKind, new[] { JsonValueKind.Object, JsonValueKind.Array });
+        // docs/websocket.md: "subscribed" first, then "ticks" messages (the latest quote, then live ticks).
+        while (true)
+        {
+            using var message = JsonDocument.Parse(await ReceiveMessageAsync(socket, timeout.Token));
+            if (message.RootElement.GetProperty("type").GetString() == "ticks")
+            {
+                Assert.Contains(message.RootElement.GetProperty("ticks").EnumerateArray(), t => t.GetProperty("token").GetInt32() == nifty);
+                break;
+            }
+        }
 
         Assert.True(await CountTicksAsync(timeout.Token) > 0);
     }
@@ -67,6 +75,22 @@ public sealed class TradingStackTests(TradingStack stack) : IClassFixture<Tradin
         Assert.Equal(HttpStatusCode.OK, search.StatusCode);
         using var dashboards = JsonDocument.Parse(await search.Content.ReadAsStringAsync(timeout.Token));
         Assert.NotEqual(0, dashboards.RootElement.GetArrayLength());
+    }
+
+    private static async Task<int> NiftyTokenAsync(HttpClient api, CancellationToken ct)
+    {
+        while (true)
+        {
+            using var page = JsonDocument.Parse(await api.GetStringAsync("/api/instruments?type=INDEX&symbol=NIFTY%2050", ct));
+            foreach (var item in page.RootElement.GetProperty("items").EnumerateArray())
+            {
+                if (item.GetProperty("tradingsymbol").GetString() == "NIFTY 50")
+                {
+                    return item.GetProperty("token").GetInt32();
+                }
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
     }
 
     private static CancellationTokenSource Within(TimeSpan after)
