@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 using TradingHelper.Simulator.Control;
 using TradingHelper.Simulator.Market;
+using TradingHelper.Simulator.Sockets;
 
 namespace TradingHelper.Simulator.Ticker;
 
@@ -10,52 +10,14 @@ namespace TradingHelper.Simulator.Ticker;
 internal sealed class TickerConnections(
     MarketSimulator market, FaultInjector faults, TickStatistics statistics, IOptions<SimulatorOptions> options, TimeProvider time,
     IHostApplicationLifetime lifetime, ILogger<TickerConnection> logger)
+    : SimulatedSockets<TickerConnection>(lifetime, logger)
 {
-    private readonly ConcurrentDictionary<int, TickerConnection> _open = new();
-    private int _lastId;
-
-    public ICollection<TickerConnection> Open => _open.Values;
-
     public async Task ServeAsync(WebSocket socket, CancellationToken cancellationToken)
     {
-        using var connection = new TickerConnection(Interlocked.Increment(ref _lastId), socket, market, faults, statistics, options.Value, time, logger);
-        _open[connection.Id] = connection;
-        logger.LogInformation("Ticker connection {ConnectionId} opened", connection.Id);
-        // Sockets are long-lived requests; without this a host stop would wait out its whole shutdown timeout.
-        using var serving = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
-        try
-        {
-            await connection.RunAsync(serving.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            _open.TryRemove(connection.Id, out _);
-            logger.LogInformation("Ticker connection {ConnectionId} closed after {Packets} packets", connection.Id, connection.PacketsSent);
-        }
+        using var connection = new TickerConnection(NextId(), socket, market, faults, statistics, options.Value, time, Logger);
+        await ServeAsync(connection, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<int> CloseAllAsync(bool abort)
-    {
-        var connections = _open.Values.ToArray();
-        if (abort)
-        {
-            foreach (var connection in connections)
-            {
-                connection.Abort();
-            }
-            return connections.Length;
-        }
-        await Task.WhenAll(connections.Select(connection => connection.CloseAsync())).ConfigureAwait(false);
-        return connections.Length;
-    }
-
-    public int Inject(FaultKind kind, int frames)
-    {
-        var connections = _open.Values.ToArray();
-        foreach (var connection in connections)
-        {
-            connection.Inject(kind, frames);
-        }
-        return connections.Length;
-    }
+    protected override void LogClosed(TickerConnection connection) =>
+        Logger.LogInformation("Ticker connection {ConnectionId} closed after {Packets} packets", connection.Id, connection.PacketsSent);
 }

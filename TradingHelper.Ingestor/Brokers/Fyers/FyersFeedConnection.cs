@@ -25,13 +25,11 @@ public sealed partial class FyersFeedConnection : IDisposable
     private const int MaxMessageSize = 1024 * 1024;
     private const int ControlBufferSize = 256;
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
     private static readonly Dictionary<string, int> Nothing = new(StringComparer.Ordinal);
 
     private readonly IOptionsMonitor<FyersOptions> _optionsMonitor;
     private readonly ITickSink _sink;
     private readonly LiveTickRelay _liveTicks;
-    private readonly FeedGapRecorder _gaps;
     private readonly BrokerFeedMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -42,19 +40,13 @@ public sealed partial class FyersFeedConnection : IDisposable
     private readonly ArrayBufferWriter<byte> _message = new(4096);
     private readonly Random _random = new(Random.Shared.Next());
     private readonly IDisposable? _optionsChanged;
+    private readonly FeedSocket _feed;
     private Dictionary<string, int> _desired = Nothing;
     private Dictionary<string, int> _onServer = Nothing;
     private ClientWebSocket? _socket;
     private Tick[] _ticks = new Tick[256];
     private int _state;
     private string? _problem;
-    private long _lastActivityTicks;
-    private long _lastFrameTicks;
-    private long _subscribedAtTicks;
-    private int _busy;
-    private int _awaitingFirstFrame;
-    private bool _gapOpen;
-    private bool _closeStaleGap = true;
     private long _malformedFrames;
 
     public FyersFeedConnection(IOptionsMonitor<FyersOptions> options, ITickSink sink, LiveTickRelay liveTicks, FeedGapRecorder gaps,
@@ -63,10 +55,11 @@ public sealed partial class FyersFeedConnection : IDisposable
         _optionsMonitor = options;
         _sink = sink;
         _liveTicks = liveTicks;
-        _gaps = gaps;
         _metrics = metrics;
         _time = timeProvider;
         _logger = logger;
+        _feed = new FeedSocket(FyersFeed.BrokerName, Label, InitialBufferSize, MaxMessageSize, _sendLock, gaps, metrics, timeProvider,
+            error => LogCloseFailed(_logger, error), reason => LogAborting(_logger, reason));
         // A new token in the configuration wakes a connection that waits for one.
         _optionsChanged = options.OnChange(_ => Release(_changed));
         metrics.TrackState(ObserveState);
@@ -251,7 +244,7 @@ public sealed partial class FyersFeedConnection : IDisposable
             }
         }
 
-        Touch(_time.GetUtcNow());
+        _feed.Touch(_time.GetUtcNow());
         // Topic ids are per socket: a fresh decoder forgets the old ones, and the new snapshots rebind them.
         var session = new Session(socket, new FyersFeedDecoder(), token, backoff);
         await SendAsync(socket, buffer => FyersFrameWriter.WriteAuthentication(buffer, token.HsmKey, options.Source), cancellationToken);
@@ -280,64 +273,38 @@ public sealed partial class FyersFeedConnection : IDisposable
     /// <summary>Reads whole messages until the socket closes or the token is refused; returns why it ended.</summary>
     private async Task<string> ReceiveAsync(Session session, CancellationToken cancellationToken)
     {
-        var socket = session.Socket;
-        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         try
         {
             while (true)
             {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
+                var message = await _feed.ReceiveAsync(session.Socket, cancellationToken);
+                if (message.Ended is { } ended)
                 {
-                    if (length == buffer.Length)
-                    {
-                        if (buffer.Length >= MaxMessageSize)
-                        {
-                            _metrics.FramesBad.Add(1, _brokerTag, _connectionTag);
-                            return $"a message larger than {MaxMessageSize} bytes";
-                        }
-                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                        buffer.AsSpan(0, length).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
-                    }
-                    result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
-                    length += result.Count;
+                    return ended;
                 }
-                while (!result.EndOfMessage);
-
-                var receivedAt = _time.GetUtcNow();
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    await AnswerCloseAsync(socket);
-                    return $"closed by the server ({socket.CloseStatus} {socket.CloseStatusDescription})";
-                }
-                Touch(receivedAt);
-                if (result.MessageType != WebSocketMessageType.Binary)
+                if (message.Type != WebSocketMessageType.Binary)
                 {
                     // The protocol is binary only; text is no part of it.
                     continue;
                 }
-                Volatile.Write(ref _busy, 1);
+                _feed.BeginBusy();
                 try
                 {
-                    var frame = Decode(session.Decoder, buffer.AsSpan(0, length), receivedAt);
-                    if (await HandleAsync(session, frame, receivedAt, cancellationToken) is { } ended)
+                    var frame = Decode(session.Decoder, _feed.Buffer.AsSpan(0, message.Length), message.ReceivedAt);
+                    if (await HandleAsync(session, frame, message.ReceivedAt, cancellationToken) is { } sessionEnded)
                     {
-                        return ended;
+                        return sessionEnded;
                     }
                 }
                 finally
                 {
-                    Touch(_time.GetUtcNow());
-                    Volatile.Write(ref _busy, 0);
+                    _feed.EndBusy();
                 }
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _feed.ReleaseBuffer();
         }
     }
 
@@ -362,11 +329,7 @@ public sealed partial class FyersFeedConnection : IDisposable
                 LogRequestRefused(_logger, frame.Type, frame.Status);
                 return null;
             case FyersMessageType.DataFeed:
-                if (Interlocked.Exchange(ref _awaitingFirstFrame, 0) == 1)
-                {
-                    EndGap(receivedAt);
-                }
-                Volatile.Write(ref _lastFrameTicks, receivedAt.UtcTicks);
+                _feed.DataReceived(receivedAt);
                 if (frame.Malformed)
                 {
                     Interlocked.Increment(ref _malformedFrames);
@@ -439,8 +402,7 @@ public sealed partial class FyersFeedConnection : IDisposable
             _socket = socket;
             // Never the shared empty map: ApplyAsync reads that one as "not authenticated yet".
             Volatile.Write(ref _onServer, desired.Count == 0 ? new Dictionary<string, int>(StringComparer.Ordinal) : desired);
-            Volatile.Write(ref _subscribedAtTicks, _time.GetUtcNow().UtcTicks);
-            Interlocked.Exchange(ref _awaitingFirstFrame, 1);
+            _feed.Subscribed();
             LogSubscribed(_logger, desired.Count);
         }
         finally
@@ -499,8 +461,7 @@ public sealed partial class FyersFeedConnection : IDisposable
     /// <summary>Sends heartbeats; closes the socket when it goes silent, is not authenticated in time, loses its last topic, its token expires, or the host stops.</summary>
     private async Task MonitorAsync(Session session, FyersOptions options, CancellationTokenSource abort, CancellationToken receiveEnded, CancellationToken stopping)
     {
-        var period = TimeSpan.FromTicks(Math.Clamp(Math.Min(options.WatchdogTimeout.Ticks, options.HeartbeatInterval.Ticks) / 4,
-            TimeSpan.TicksPerMillisecond * 50, TimeSpan.TicksPerSecond));
+        var period = FeedSocket.WatchPeriod(options.WatchdogTimeout < options.HeartbeatInterval ? options.WatchdogTimeout : options.HeartbeatInterval);
         var openedAt = _time.GetUtcNow();
         var lastHeartbeat = openedAt;
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(receiveEnded, stopping);
@@ -511,9 +472,7 @@ public sealed partial class FyersFeedConnection : IDisposable
             {
                 await Task.Delay(period, _time, watch.Token);
                 var now = _time.GetUtcNow();
-                var silence = now - new DateTimeOffset(Volatile.Read(ref _lastActivityTicks), TimeSpan.Zero);
-                // Time spent waiting for storage is not silence from Fyers: the socket was simply not being read.
-                if (silence >= options.WatchdogTimeout && Volatile.Read(ref _busy) == 0)
+                if (_feed.IsSilent(now, options.WatchdogTimeout, out var silence))
                 {
                     reason = $"no data for {silence.TotalSeconds:0.0} s";
                     LogWatchdog(_logger, silence.TotalSeconds);
@@ -555,65 +514,7 @@ public sealed partial class FyersFeedConnection : IDisposable
         {
             reason = $"sending a heartbeat failed: {exception.Message}";
         }
-        await CloseAsync(session.Socket, abort, reason, receiveEnded);
-    }
-
-    /// <summary>Sends a close frame and keeps reading until the server's close arrives, so quotes already on the wire are stored; a server that does not answer in time is cut off.</summary>
-    private async Task CloseAsync(ClientWebSocket socket, CancellationTokenSource abort, string reason, CancellationToken receiveEnded)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(CloseTimeout, _time);
-            await _sendLock.WaitAsync(timeout.Token);
-            try
-            {
-                if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                {
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "closing", timeout.Token);
-                }
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
-            await Task.Delay(CloseTimeout, _time, receiveEnded);
-        }
-        catch (OperationCanceledException) when (receiveEnded.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
-        {
-            LogCloseFailed(_logger, exception.Message);
-        }
-        LogAborting(_logger, reason);
-        await abort.CancelAsync();
-        socket.Abort();
-    }
-
-    private async Task AnswerCloseAsync(ClientWebSocket socket)
-    {
-        if (socket.State != WebSocketState.CloseReceived)
-        {
-            return;
-        }
-        using var timeout = new CancellationTokenSource(CloseTimeout, _time);
-        try
-        {
-            await _sendLock.WaitAsync(timeout.Token);
-            try
-            {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
-        }
-        catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException)
-        {
-            LogCloseFailed(_logger, exception.Message);
-        }
+        await _feed.CloseAsync(session.Socket, abort, reason, receiveEnded);
     }
 
     /// <summary>Forgets the socket; if it carried topics and no gap is open yet, one opens at the last frame received.</summary>
@@ -631,35 +532,17 @@ public sealed partial class FyersFeedConnection : IDisposable
         {
             _sendLock.Release();
         }
-        Interlocked.Exchange(ref _awaitingFirstFrame, 0);
+        _feed.Detached();
         if (State != FyersConnectionState.WaitingForToken)
         {
             SetState(FyersConnectionState.Reconnecting, $"Disconnected: {reason}");
         }
-        if (onServer.Count == 0 || _gapOpen)
+        if (onServer.Count == 0 || _feed.GapOpen)
         {
             return;
         }
-        var lastFrame = Volatile.Read(ref _lastFrameTicks);
-        var startedAt = new DateTimeOffset(Math.Max(lastFrame, Volatile.Read(ref _subscribedAtTicks)), TimeSpan.Zero);
-        var instrumentIds = onServer.Values.Distinct().Order().ToArray();
-        _gaps.Open(FyersFeed.BrokerName, Label, instrumentIds, startedAt);
-        _metrics.FeedGaps.Add(1, _brokerTag, _connectionTag);
-        _gapOpen = true;
+        _feed.OpenGap(onServer.Values.Distinct().Order().ToArray());
     }
-
-    private void EndGap(DateTimeOffset at)
-    {
-        // A row left open by an earlier run (a crash, a stop) also ends here, when data flows again.
-        if (_gapOpen || _closeStaleGap)
-        {
-            _gaps.Close(FyersFeed.BrokerName, Label, at);
-            _gapOpen = false;
-            _closeStaleGap = false;
-        }
-    }
-
-    private void Touch(DateTimeOffset at) => Volatile.Write(ref _lastActivityTicks, at.UtcTicks);
 
     private void SetState(FyersConnectionState state, string? problem)
     {

@@ -21,7 +21,6 @@ public sealed partial class KiteTickerConnection : IDisposable
     // The smallest packet (LTP) with its length prefix: a frame cannot hold more packets than its bytes allow.
     private const int MinPacketBytes = 2 + 8;
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
     private static readonly Dictionary<uint, DesiredSubscription> Nothing = [];
 
     private readonly KiteFeedServices _services;
@@ -35,19 +34,13 @@ public sealed partial class KiteTickerConnection : IDisposable
     private readonly ArrayBufferWriter<byte> _message = new(4096);
     private readonly Random _random;
     private readonly Action<DateTimeOffset>? _firstData;
+    private readonly FeedSocket _feed;
     private Dictionary<uint, DesiredSubscription> _desired = Nothing;
     private Dictionary<uint, DesiredSubscription> _onServer = Nothing;
     private ClientWebSocket? _socket;
     private Tick[] _ticks = new Tick[256];
     private int _state;
     private string? _problem;
-    private long _lastActivityTicks;
-    private long _lastFrameTicks;
-    private long _subscribedAtTicks;
-    private int _busy;
-    private int _awaitingFirstFrame;
-    private bool _gapOpen;
-    private bool _closeStaleGap = true;
 
     /// <param name="index">The connection's slot.</param>
     /// <param name="services">What every connection shares.</param>
@@ -64,6 +57,8 @@ public sealed partial class KiteTickerConnection : IDisposable
         _brokerTag = new("broker", services.BrokerName);
         _connectionTag = new("connection", Label);
         _random = new Random(Random.Shared.Next());
+        _feed = new FeedSocket(services.BrokerName, Label, InitialBufferSize, MaxMessageSize, _sendLock, services.Gaps, services.Metrics, _time,
+            error => LogCloseFailed(_logger, Label, error), reason => LogAborting(_logger, Label, reason));
         services.Metrics.TrackState(ObserveState);
         services.Metrics.StartCounting(_brokerTag, _connectionTag);
     }
@@ -202,7 +197,7 @@ public sealed partial class KiteTickerConnection : IDisposable
             }
         }
 
-        Touch(_time.GetUtcNow());
+        _feed.Touch(_time.GetUtcNow());
         using var abort = new CancellationTokenSource();
         using var receiveEnded = new CancellationTokenSource();
         var monitor = MonitorAsync(socket, abort, receiveEnded.Token, cancellationToken);
@@ -262,8 +257,7 @@ public sealed partial class KiteTickerConnection : IDisposable
             await SendChangesAsync(socket, Nothing, desired, cancellationToken);
             _socket = socket;
             Volatile.Write(ref _onServer, desired);
-            Volatile.Write(ref _subscribedAtTicks, _time.GetUtcNow().UtcTicks);
-            Interlocked.Exchange(ref _awaitingFirstFrame, 1);
+            _feed.Subscribed();
             LogSubscribed(_logger, Label, desired.Count);
         }
         finally
@@ -334,66 +328,41 @@ public sealed partial class KiteTickerConnection : IDisposable
     /// <summary>Reads whole messages until the socket closes; returns why it ended.</summary>
     private async Task<string> ReceiveAsync(ClientWebSocket socket, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         try
         {
             while (true)
             {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
+                var message = await _feed.ReceiveAsync(socket, cancellationToken);
+                if (message.Ended is { } ended)
                 {
-                    if (length == buffer.Length)
-                    {
-                        if (buffer.Length >= MaxMessageSize)
-                        {
-                            _services.Metrics.FramesBad.Add(1, _brokerTag, _connectionTag);
-                            return $"a message larger than {MaxMessageSize} bytes";
-                        }
-                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                        buffer.AsSpan(0, length).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
-                    }
-                    result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
-                    length += result.Count;
+                    return ended;
                 }
-                while (!result.EndOfMessage);
-
-                var receivedAt = _time.GetUtcNow();
-                if (result.MessageType == WebSocketMessageType.Close)
+                // Text frames count as data too: any frame proves the socket carries what it was told.
+                if (_feed.DataReceived(message.ReceivedAt))
                 {
-                    await AnswerCloseAsync(socket);
-                    return $"closed by the server ({socket.CloseStatus} {socket.CloseStatusDescription})";
+                    _firstData?.Invoke(message.ReceivedAt);
                 }
-                Volatile.Write(ref _lastFrameTicks, receivedAt.UtcTicks);
-                Touch(receivedAt);
-                if (Interlocked.Exchange(ref _awaitingFirstFrame, 0) == 1)
+                if (message.Type == WebSocketMessageType.Binary)
                 {
-                    EndGap(receivedAt);
-                }
-                if (result.MessageType == WebSocketMessageType.Binary)
-                {
-                    Volatile.Write(ref _busy, 1);
+                    _feed.BeginBusy();
                     try
                     {
-                        await HandleBinaryAsync(buffer, length, receivedAt, cancellationToken);
+                        await HandleBinaryAsync(_feed.Buffer, message.Length, message.ReceivedAt, cancellationToken);
                     }
                     finally
                     {
-                        Touch(_time.GetUtcNow());
-                        Volatile.Write(ref _busy, 0);
+                        _feed.EndBusy();
                     }
                 }
                 else
                 {
-                    HandleText(buffer.AsSpan(0, length));
+                    HandleText(_feed.Buffer.AsSpan(0, message.Length));
                 }
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _feed.ReleaseBuffer();
         }
     }
 
@@ -474,7 +443,7 @@ public sealed partial class KiteTickerConnection : IDisposable
     /// <summary>Closes the socket when it goes silent, loses its last instrument, or the host stops.</summary>
     private async Task MonitorAsync(ClientWebSocket socket, CancellationTokenSource abort, CancellationToken receiveEnded, CancellationToken stopping)
     {
-        var period = TimeSpan.FromTicks(Math.Clamp(_options.WatchdogTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 50, TimeSpan.TicksPerSecond));
+        var period = FeedSocket.WatchPeriod(_options.WatchdogTimeout);
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(receiveEnded, stopping);
         string reason;
         try
@@ -482,9 +451,7 @@ public sealed partial class KiteTickerConnection : IDisposable
             while (true)
             {
                 await Task.Delay(period, _time, watch.Token);
-                var silence = _time.GetUtcNow() - new DateTimeOffset(Volatile.Read(ref _lastActivityTicks), TimeSpan.Zero);
-                // Time spent waiting for storage is not silence from Kite: the socket was simply not being read.
-                if (silence >= _options.WatchdogTimeout && Volatile.Read(ref _busy) == 0)
+                if (_feed.IsSilent(_time.GetUtcNow(), _options.WatchdogTimeout, out var silence))
                 {
                     reason = $"no data for {silence.TotalSeconds:0.0} s";
                     LogWatchdog(_logger, Label, silence.TotalSeconds);
@@ -506,68 +473,7 @@ public sealed partial class KiteTickerConnection : IDisposable
             }
             reason = "the host is stopping";
         }
-        await CloseAsync(socket, abort, reason, receiveEnded);
-    }
-
-    /// <summary>
-    /// Sends a close frame and keeps reading until the server's close arrives, so ticks already on the wire are stored;
-    /// a server that does not answer in time is cut off.
-    /// </summary>
-    private async Task CloseAsync(ClientWebSocket socket, CancellationTokenSource abort, string reason, CancellationToken receiveEnded)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(CloseTimeout, _time);
-            await _sendLock.WaitAsync(timeout.Token);
-            try
-            {
-                if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                {
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "closing", timeout.Token);
-                }
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
-            await Task.Delay(CloseTimeout, _time, receiveEnded);
-        }
-        catch (OperationCanceledException) when (receiveEnded.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
-        {
-            LogCloseFailed(_logger, Label, exception.Message);
-        }
-        LogAborting(_logger, Label, reason);
-        await abort.CancelAsync();
-        socket.Abort();
-    }
-
-    private async Task AnswerCloseAsync(ClientWebSocket socket)
-    {
-        if (socket.State != WebSocketState.CloseReceived)
-        {
-            return;
-        }
-        using var timeout = new CancellationTokenSource(CloseTimeout, _time);
-        try
-        {
-            await _sendLock.WaitAsync(timeout.Token);
-            try
-            {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
-        }
-        catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException)
-        {
-            LogCloseFailed(_logger, Label, exception.Message);
-        }
+        await _feed.CloseAsync(socket, abort, reason, receiveEnded);
     }
 
     /// <summary>Forgets the socket; if it carried subscriptions and no gap is open yet, one opens at the last frame received.</summary>
@@ -585,14 +491,12 @@ public sealed partial class KiteTickerConnection : IDisposable
         {
             _sendLock.Release();
         }
-        Interlocked.Exchange(ref _awaitingFirstFrame, 0);
+        _feed.Detached();
         SetState(KiteConnectionState.Reconnecting, $"Disconnected: {reason}");
-        if (onServer.Count == 0 || _gapOpen)
+        if (onServer.Count == 0 || _feed.GapOpen)
         {
             return;
         }
-        var lastFrame = Volatile.Read(ref _lastFrameTicks);
-        var startedAt = new DateTimeOffset(Math.Max(lastFrame, Volatile.Read(ref _subscribedAtTicks)), TimeSpan.Zero);
         var instrumentIds = new int[onServer.Count];
         var next = 0;
         foreach (var subscription in onServer.Values)
@@ -600,24 +504,7 @@ public sealed partial class KiteTickerConnection : IDisposable
             instrumentIds[next++] = subscription.InstrumentId;
         }
         Array.Sort(instrumentIds);
-        _services.Gaps.Open(_services.BrokerName, Label, instrumentIds, startedAt);
-        _services.Metrics.FeedGaps.Add(1, _brokerTag, _connectionTag);
-        _gapOpen = true;
-    }
-
-    private void EndGap(DateTimeOffset at)
-    {
-        // A row left open by an earlier run (a crash, a stop) also ends here, when data flows again.
-        if (_gapOpen || _closeStaleGap)
-        {
-            _services.Gaps.Close(_services.BrokerName, Label, at);
-            _gapOpen = false;
-        }
-        if (_closeStaleGap)
-        {
-            _closeStaleGap = false;
-            _firstData?.Invoke(at);
-        }
+        _feed.OpenGap(instrumentIds);
     }
 
     public void Dispose()
@@ -625,8 +512,6 @@ public sealed partial class KiteTickerConnection : IDisposable
         _sendLock.Dispose();
         _changed.Dispose();
     }
-
-    private void Touch(DateTimeOffset at) => Volatile.Write(ref _lastActivityTicks, at.UtcTicks);
 
     private void SetState(KiteConnectionState state, string? problem)
     {
