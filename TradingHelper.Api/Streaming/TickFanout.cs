@@ -125,8 +125,9 @@ internal sealed partial class TickFanout(
             LogSubscribed(logger, liveTicks.Value.Channel);
             return queue;
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
+            // A slow Redis (RedisTimeoutException is a TimeoutException) must not fail start-up; the loop retries.
             LogSubscribeFailed(logger, exception, liveTicks.Value.Channel);
             return null;
         }

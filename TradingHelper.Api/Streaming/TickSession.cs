@@ -141,7 +141,7 @@ internal sealed partial class TickSession(
                 }
             }
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
             LogQuotesUnavailable(logger, exception);
             await SendErrorAsync("Latest quotes are unavailable right now; live ticks will follow.", cancellationToken);

@@ -61,9 +61,10 @@ public sealed partial class CommandConsumer : BackgroundService
             {
                 return;
             }
-            catch (RedisException exception)
+            catch (Exception exception) when (exception is RedisException or TimeoutException)
             {
-                // Redis restarting or unreachable: commands wait in the stream, so only the delay matters.
+                // Redis restarting, unreachable or slow (RedisTimeoutException is a TimeoutException, not a
+                // RedisException): commands wait in the stream, so only the delay matters; the host must not stop.
                 LogRedisUnavailable(_logger, exception);
                 groupReady = false;
                 await Task.Delay(TimeSpan.FromSeconds(1), _timeProvider, stoppingToken);

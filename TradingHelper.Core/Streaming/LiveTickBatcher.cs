@@ -92,7 +92,7 @@ public sealed partial class LiveTickBatcher : BackgroundService
             await _publisher.PublishAsync(ticks.Span);
             _published.Add(ticks.Length);
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
             _dropped.Add(ticks.Length);
             LogPublishFailed(_logger, exception, ticks.Length);

@@ -66,6 +66,12 @@ public sealed class RedisServer : IAsyncDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>Freezes the server (SIGSTOP): connections stay open but nothing is answered, as with a hung Redis.</summary>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    /// <summary>Lets a paused server answer again (SIGCONT).</summary>
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
     public async Task RestartAsync()
     {
         EnsureOwned();
@@ -99,6 +105,13 @@ public sealed class RedisServer : IAsyncDisposable
         await StopAsync();
         _process?.Dispose();
         Directory.Delete(_root!, recursive: true);
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        EnsureOwned();
+        using var kill = Process.Start("kill", [signal, _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
     }
 
     private async Task WaitUntilListeningAsync(int port)

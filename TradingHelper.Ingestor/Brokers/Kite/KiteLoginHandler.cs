@@ -59,7 +59,7 @@ public sealed partial class KiteLoginHandler(
             }
             await store.WriteStatusAsync(new BrokerSessionStatus(true, expiresAt, null, time.GetUtcNow()));
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
             // The token is in force here; only a restart before 06:00 would need a new login.
             LogPersistFailed(logger, exception);

@@ -58,7 +58,7 @@ public sealed partial class KiteSessionKeeper(
                 return;
             }
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
             LogRedisUnavailable(logger, exception);
         }
