@@ -58,7 +58,16 @@ public sealed partial class CandleRefresher(
         }
         try
         {
-            var changed = await RefreshInvalidatedAsync(connection, profile, cancellationToken);
+            long changed = 0;
+            try
+            {
+                changed += await RefreshInvalidatedAsync(connection, profile, cancellationToken);
+            }
+            catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Late ticks wait for the next run; the live minutes must not wait behind them.
+                LogRefreshFailed(logger, exception);
+            }
             if (profile == StorageProfile.Postgres)
             {
                 changed += await RefreshRecentAsync(connection, cancellationToken);
@@ -109,23 +118,36 @@ public sealed partial class CandleRefresher(
             }
         }
 
+        // A replayed spool records one range per batch, mostly overlapping: merged, each minute is recomputed once.
+        invalidations.Sort((a, b) => a.From.CompareTo(b.From));
+        var step = options.Value.CatchUpStep;
         long changed = 0;
-        foreach (var (id, from, to) in invalidations)
+        var index = 0;
+        while (index < invalidations.Count)
         {
-            var start = MinuteStart(from);
-            var end = MinuteStart(to) + Minute;
-            if (profile == StorageProfile.Postgres)
+            var start = MinuteStart(invalidations[index].From);
+            var end = MinuteStart(invalidations[index].To) + Minute;
+            var ids = new List<long> { invalidations[index].Id };
+            for (index++; index < invalidations.Count && MinuteStart(invalidations[index].From) <= end; index++)
             {
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                changed += await RefreshRangeAsync(connection, start, end, cancellationToken);
-                await DeleteInvalidationAsync(connection, id, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
+                var next = MinuteStart(invalidations[index].To) + Minute;
+                end = next > end ? next : end;
+                ids.Add(invalidations[index].Id);
             }
-            else
+            // Split like the catch-up, so one tick with a stale timestamp cannot make a refresh too big to finish.
+            for (var from = start; from < end; from += step)
             {
-                await RefreshContinuousAggregateAsync(connection, start, end, cancellationToken);
-                await DeleteInvalidationAsync(connection, id, cancellationToken);
+                var to = from + step < end ? from + step : end;
+                if (profile == StorageProfile.Postgres)
+                {
+                    changed += await RefreshRangeAsync(connection, from, to, cancellationToken);
+                }
+                else
+                {
+                    await RefreshContinuousAggregateAsync(connection, from, to, cancellationToken);
+                }
             }
+            await DeleteInvalidationsAsync(connection, ids, cancellationToken);
             LogInvalidationRefreshed(logger, start, end);
         }
         return changed;
@@ -150,10 +172,10 @@ public sealed partial class CandleRefresher(
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task DeleteInvalidationAsync(NpgsqlConnection connection, long id, CancellationToken cancellationToken)
+    private static async Task DeleteInvalidationsAsync(NpgsqlConnection connection, List<long> ids, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("DELETE FROM candle_invalidations WHERE id = $1", connection);
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+        await using var command = new NpgsqlCommand("DELETE FROM candle_invalidations WHERE id = ANY($1)", connection);
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids.ToArray() });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
