@@ -231,8 +231,10 @@ public sealed partial class TickWriter : BackgroundService, ITickSink
                 LogSpoolAppendFailed(_logger, exception, batchId, count, _options.RetryInterval);
                 await Task.Delay(_options.RetryInterval, _timeProvider, _abort.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
-            catch (IOException exception)
+            catch (Exception exception) when (exception is IOException or ObjectDisposedException)
             {
+                // Out of retries, or the host ran out of shutdown time and disposed the spool under the drain:
+                // the loss is said out loud rather than escaping as an unobserved exception.
                 LogTicksLost(_logger, exception, batchId, count);
                 return;
             }
