@@ -127,6 +127,8 @@ public sealed partial class CommandConsumer : BackgroundService
             return;
         }
 
+        using var working = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var keepClaimed = KeepClaimedAsync(database, entry.Id, working.Token);
         try
         {
             await handler.HandleAsync(payload, cancellationToken);
@@ -145,9 +147,39 @@ public sealed partial class CommandConsumer : BackgroundService
             await database.KeyExpireAsync(LastErrorKey, LastErrorLifetime);
             return;
         }
+        finally
+        {
+            await working.CancelAsync();
+            await keepClaimed;
+        }
 
         await AcknowledgeAsync(database, entry.Id);
         LogHandled(_logger, kind, entry.Id.ToString());
+    }
+
+    /// <summary>
+    /// Re-claims a command while its handler runs (an instrument sync can outlast <see cref="CommandStreamOptions.RetryAfter"/>),
+    /// so another Ingestor's XAUTOCLAIM does not start it a second time or dead-letter it mid-run.
+    /// </summary>
+    private async Task KeepClaimedAsync(IDatabase database, RedisValue id, CancellationToken working)
+    {
+        var period = _options.RetryAfter / 3;
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(period, _timeProvider, working);
+                await database.StreamClaimIdsOnlyAsync(_options.StreamKey, _options.ConsumerGroup, _consumerName, 0, [id]);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is RedisException or TimeoutException)
+            {
+                LogRedisUnavailable(_logger, exception);
+            }
+        }
     }
 
     private async Task<int> DeliveryCountAsync(IDatabase database, RedisValue id)

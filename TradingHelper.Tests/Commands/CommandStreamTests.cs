@@ -96,6 +96,31 @@ public sealed class CommandStreamTests(TestServers servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_command_still_running_past_the_retry_time_is_not_taken_by_another_consumer()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slow = new RecordingHandler(CommandKind.SyncInstruments) { WaitFor = release.Task };
+        var other = new RecordingHandler(CommandKind.SyncInstruments);
+        var first = Consumer("ingestor-a", slow);
+        await CreateGroupAsync(first);
+        await Publisher().PublishAsync(CommandKind.SyncInstruments, new { JobId = Guid.NewGuid() }, TestContext.Current.CancellationToken);
+
+        var running = first.ProcessPendingAsync(TestContext.Current.CancellationToken);
+        for (var round = 0; round < 5; round++)
+        {
+            await Task.Delay(RetryAfter * 2, TestContext.Current.CancellationToken);
+            await Consumer("ingestor-b", other).ProcessPendingAsync(TestContext.Current.CancellationToken);
+        }
+        release.SetResult();
+        await running;
+
+        Assert.Single(slow.Payloads);
+        Assert.Empty(other.Payloads);
+        Assert.Empty(await Database.StreamRangeAsync(_options.DeadLetterStreamKey));
+        Assert.Equal(0, await Database.StreamLengthAsync(_options.StreamKey));
+    }
+
+    [Fact]
     public async Task A_dead_lettered_session_command_does_not_keep_the_access_token()
     {
         var consumer = Consumer("ingestor-a", new RecordingHandler(CommandKind.BrokerSession) { FailWith = new CommandRejectedException("Token already expired.") });
@@ -136,12 +161,18 @@ public sealed class CommandStreamTests(TestServers servers) : IAsyncLifetime
 
         public Exception? FailWith { get; init; }
 
+        public Task WaitFor { get; init; } = Task.CompletedTask;
+
         public string Kind => kind;
 
-        public Task HandleAsync(string payloadJson, CancellationToken cancellationToken)
+        public async Task HandleAsync(string payloadJson, CancellationToken cancellationToken)
         {
             Payloads.Add(payloadJson);
-            return FailWith is null ? Task.CompletedTask : Task.FromException(FailWith);
+            await WaitFor.WaitAsync(cancellationToken);
+            if (FailWith is not null)
+            {
+                throw FailWith;
+            }
         }
     }
 }
