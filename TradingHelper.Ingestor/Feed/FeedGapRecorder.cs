@@ -24,6 +24,26 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
             started_at = least(feed_gaps.started_at, excluded.started_at)
         """;
 
+    // After a crash (kill -9, power loss) no gap row marks the outage: the newest tick stored for the connection's
+    // instruments is where their stream stopped. Per instrument via the (instrument_id, time) index, so a day of ticks is
+    // not scanned; a row the earlier run left open already marks the outage (DO NOTHING); no recent tick (a fresh install,
+    // a long pause) or one from moments ago opens nothing.
+    private const string OpenSinceLastTickSql = """
+        INSERT INTO feed_gaps (broker, connection, instrument_ids, started_at)
+        SELECT $1, $2, $3, last_tick.at
+        FROM (
+            SELECT max(newest.received_at) AS at
+            FROM unnest($3::integer[]) AS instrument(id)
+            CROSS JOIN LATERAL (
+                SELECT t.received_at FROM tick_data t
+                WHERE t.instrument_id = instrument.id AND t.time > $4 - interval '1 day'
+                ORDER BY t.time DESC LIMIT 1
+            ) newest
+        ) last_tick
+        WHERE last_tick.at IS NOT NULL AND last_tick.at < $4 - interval '1 second'
+        ON CONFLICT (broker, connection) WHERE ended_at IS NULL DO NOTHING
+        """;
+
     private const string CloseSql = """
         UPDATE feed_gaps SET ended_at = greatest($3, started_at)
         WHERE broker = $1 AND connection = $2 AND ended_at IS NULL
@@ -57,6 +77,13 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
     /// <summary>Queues the start of a gap: the connection dropped, its instruments stream nothing from <paramref name="startedAt"/>.</summary>
     public void Open(string broker, string connection, int[] instrumentIds, DateTimeOffset startedAt) =>
         Enqueue(new GapRecord(GapChange.Open, broker, [connection], instrumentIds, startedAt));
+
+    /// <summary>
+    /// Queues the gap a crash of an earlier run left unrecorded: from the last tick stored for <paramref name="instrumentIds"/>,
+    /// if that is older than a few seconds before <paramref name="subscribedAt"/> and the connection has no open gap.
+    /// </summary>
+    public void OpenSinceLastTick(string broker, string connection, int[] instrumentIds, DateTimeOffset subscribedAt) =>
+        Enqueue(new GapRecord(GapChange.OpenSinceLastTick, broker, [connection], instrumentIds, subscribedAt));
 
     /// <summary>Queues the end of the connection's open gap, if it has one.</summary>
     public void Close(string broker, string connection, DateTimeOffset endedAt) =>
@@ -135,6 +162,7 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
         await using var command = dataSource.CreateCommand(record.Change switch
         {
             GapChange.Open => OpenSql,
+            GapChange.OpenSinceLastTick => OpenSinceLastTickSql,
             GapChange.Close => CloseSql,
             _ => CloseOthersSql,
         });
@@ -147,7 +175,7 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
         {
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.Connections[0] });
         }
-        if (record.Change == GapChange.Open)
+        if (record.Change is GapChange.Open or GapChange.OpenSinceLastTick)
         {
             command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = record.InstrumentIds });
         }
@@ -156,6 +184,13 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
         if (record.Change == GapChange.Open)
         {
             LogOpened(logger, record.Broker, record.Connections[0], record.InstrumentIds.Length, record.At);
+        }
+        else if (record.Change == GapChange.OpenSinceLastTick)
+        {
+            if (rows > 0)
+            {
+                LogOpenedAfterCrash(logger, record.Broker, record.Connections[0], record.InstrumentIds.Length);
+            }
         }
         else if (rows > 0)
         {
@@ -172,6 +207,7 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
     private enum GapChange
     {
         Open,
+        OpenSinceLastTick,
         Close,
         CloseOthers,
     }
@@ -180,6 +216,9 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Feed gap of {Broker} connection {Connection} opened: {Instruments} instruments without ticks since {StartedAt:O}")]
     private static partial void LogOpened(ILogger logger, string broker, string connection, int instruments, DateTimeOffset startedAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Feed gap of {Broker} connection {Connection} opened from its last stored tick: the previous run ended without recording one ({Instruments} instruments)")]
+    private static partial void LogOpenedAfterCrash(ILogger logger, string broker, string connection, int instruments);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feed gaps of {Broker} (connections: {Connections}) closed: {Rows} at {EndedAt:O}")]
     private static partial void LogClosed(ILogger logger, string broker, string connections, int rows, DateTimeOffset endedAt);

@@ -33,6 +33,7 @@ public sealed class FeedSocket
     private int _awaitingFirstFrame;
     private bool _gapOpen;
     private bool _closeStaleGap = true;
+    private bool _crashChecked;
 
     /// <param name="broker">The <c>broker</c> tag and <c>feed_gaps.broker</c>.</param>
     /// <param name="connection">The <c>connection</c> tag and <c>feed_gaps.connection</c>.</param>
@@ -92,9 +93,24 @@ public sealed class FeedSocket
     }
 
     /// <summary>The socket was told its subscriptions now: a gap it ends starts no earlier, and its first data ends any open gap.</summary>
-    public void Subscribed()
+    /// <param name="instrumentIds">The instruments it was told to stream.</param>
+    /// <remarks>
+    /// The first subscription of the process also covers a crash: a killed process opened no gap at its end, so one opens
+    /// from the last tick stored for these instruments, unless the earlier run left its own gap open. The first data ends it.
+    /// </remarks>
+    public void Subscribed(IEnumerable<int> instrumentIds)
     {
-        Volatile.Write(ref _subscribedAtTicks, _time.GetUtcNow().UtcTicks);
+        var now = _time.GetUtcNow();
+        Volatile.Write(ref _subscribedAtTicks, now.UtcTicks);
+        if (!_crashChecked)
+        {
+            var ids = instrumentIds.Distinct().Order().ToArray();
+            if (ids.Length > 0)
+            {
+                _crashChecked = true;
+                _gaps.OpenSinceLastTick(_broker, _connection, ids, now);
+            }
+        }
         Interlocked.Exchange(ref _awaitingFirstFrame, 1);
     }
 

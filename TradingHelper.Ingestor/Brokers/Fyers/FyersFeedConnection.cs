@@ -252,7 +252,9 @@ public sealed partial class FyersFeedConnection : IDisposable
         using var abort = new CancellationTokenSource();
         using var receiveEnded = new CancellationTokenSource();
         var monitor = MonitorAsync(session, options, abort, receiveEnded.Token, cancellationToken);
-        string reason;
+        // Set before anything can throw: whatever ends the session (a storage or publish failure included), the detach in
+        // the finally still forgets the socket and opens the gap, exactly once.
+        var reason = "the session failed";
         try
         {
             reason = await ReceiveAsync(session, abort.Token);
@@ -261,12 +263,24 @@ public sealed partial class FyersFeedConnection : IDisposable
         {
             reason = exception is OperationCanceledException ? "closed without an answer" : exception.Message;
         }
+        catch (Exception exception)
+        {
+            // RunAsync logs it and backs off; the gap must be recorded first.
+            reason = exception.Message;
+            throw;
+        }
         finally
         {
-            await receiveEnded.CancelAsync();
-            await monitor;
+            try
+            {
+                await receiveEnded.CancelAsync();
+                await monitor;
+            }
+            finally
+            {
+                await DetachAsync(reason);
+            }
         }
-        await DetachAsync(reason);
         return session.TokenRejected ? SessionOutcome.TokenRejected : SessionOutcome.Dropped;
     }
 
@@ -402,7 +416,7 @@ public sealed partial class FyersFeedConnection : IDisposable
             _socket = socket;
             // Never the shared empty map: ApplyAsync reads that one as "not authenticated yet".
             Volatile.Write(ref _onServer, desired.Count == 0 ? new Dictionary<string, int>(StringComparer.Ordinal) : desired);
-            _feed.Subscribed();
+            _feed.Subscribed(desired.Values);
             LogSubscribed(_logger, desired.Count);
         }
         finally

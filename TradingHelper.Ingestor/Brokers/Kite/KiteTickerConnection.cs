@@ -201,7 +201,9 @@ public sealed partial class KiteTickerConnection : IDisposable
         using var abort = new CancellationTokenSource();
         using var receiveEnded = new CancellationTokenSource();
         var monitor = MonitorAsync(socket, abort, receiveEnded.Token, cancellationToken);
-        string reason;
+        // Set before anything can throw: whatever ends the session (a storage or publish failure included), the detach in
+        // the finally still forgets the socket and opens the gap, exactly once.
+        var reason = "the session failed";
         try
         {
             await ReplayAsync(socket, cancellationToken);
@@ -213,12 +215,24 @@ public sealed partial class KiteTickerConnection : IDisposable
         {
             reason = exception is OperationCanceledException ? "closed without an answer" : exception.Message;
         }
+        catch (Exception exception)
+        {
+            // RunAsync logs it and backs off; the gap must be recorded first.
+            reason = exception.Message;
+            throw;
+        }
         finally
         {
-            await receiveEnded.CancelAsync();
-            await monitor;
+            try
+            {
+                await receiveEnded.CancelAsync();
+                await monitor;
+            }
+            finally
+            {
+                await DetachAsync(reason);
+            }
         }
-        await DetachAsync(reason);
         return SessionOutcome.Dropped;
     }
 
@@ -257,7 +271,7 @@ public sealed partial class KiteTickerConnection : IDisposable
             await SendChangesAsync(socket, Nothing, desired, cancellationToken);
             _socket = socket;
             Volatile.Write(ref _onServer, desired);
-            _feed.Subscribed();
+            _feed.Subscribed(desired.Values.Select(subscription => subscription.InstrumentId));
             LogSubscribed(_logger, Label, desired.Count);
         }
         finally

@@ -50,8 +50,35 @@ public sealed class KiteTickerConnectionTests
         var tick = Assert.Single(sink.Ticks);
         Assert.Equal((7, 1573.15m), (tick.InstrumentId, tick.LastPrice));
         Assert.Equal(KiteConnectionState.Stopped, connection.State);
-        // The first data ends whatever gap an earlier run left open; the stop opens one that the next run ends.
-        Assert.Equal(2, services.Gaps.PendingCount);
+        // The first subscription checks for a gap a crash left unrecorded, the first data ends whatever gap an earlier run
+        // left open, and the stop opens one that the next run ends.
+        Assert.Equal(3, services.Gaps.PendingCount);
+    }
+
+    [Fact]
+    public async Task A_session_ended_by_a_storage_failure_still_records_its_gap_and_redials()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await ScriptedTickerServer.StartAsync(tickOnSubscribe: true);
+        var sink = new ThrowingOnceSink();
+        using var services = new ConnectionServices(server.Url, sink, reconnectInitialDelay: TimeSpan.FromMilliseconds(50));
+        using var connection = new KiteTickerConnection(0, services.Feed);
+        await connection.ApplyAsync(new Dictionary<uint, DesiredSubscription> { [Infy] = new(Infy, 7, KiteMode.Full) }, ct);
+        using var stop = new CancellationTokenSource();
+
+        var run = connection.RunAsync(stop.Token);
+        // The first session's tick makes the sink throw (not a socket error); the connection must redial and stream again.
+        await server.Resubscribed.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        await TickerRig.UntilAsync(() => Task.FromResult(sink.Ticks.Count), count => count == 1, "the second session stores its tick", 30);
+        // The second session's data ended the gap, so the first gap is pending before the stop queues its own.
+        await TickerRig.UntilAsync(() => Task.FromResult(services.Gaps.PendingCount), count => count == 4,
+            "the crash check, the first data's close, the failed session's gap and its close are queued", 30);
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30), ct);
+
+        Assert.Equal(KiteConnectionState.Stopped, connection.State);
+        Assert.Empty(connection.SubscribedModes);
+        Assert.Equal(5, services.Gaps.PendingCount);
     }
 
     /// <summary>A ticker that sends one LTP tick only after the client's close frame, then closes.</summary>
@@ -65,6 +92,12 @@ public sealed class KiteTickerConnectionTests
 
         public TaskCompletionSource Subscribed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        /// <summary>A second socket subscribed too.</summary>
+        public TaskCompletionSource Resubscribed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Whether each socket gets one tick as soon as it subscribed, besides the one after its close.</summary>
+        public bool TickOnSubscribe { get; private init; }
+
         public ConcurrentQueue<string> Messages { get; } = new();
 
         public string? KiteVersion { get; private set; }
@@ -73,13 +106,13 @@ public sealed class KiteTickerConnectionTests
 
         public string? AccessToken { get; private set; }
 
-        public static async Task<ScriptedTickerServer> StartAsync()
+        public static async Task<ScriptedTickerServer> StartAsync(bool tickOnSubscribe = false)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
             builder.Logging.ClearProviders();
             var app = builder.Build();
-            var server = new ScriptedTickerServer(app);
+            var server = new ScriptedTickerServer(app) { TickOnSubscribe = tickOnSubscribe };
             app.UseWebSockets();
             app.Map("/", server.ServeAsync);
             await app.StartAsync();
@@ -108,16 +141,49 @@ public sealed class KiteTickerConnectionTests
                     break;
                 }
                 Messages.Enqueue(Encoding.UTF8.GetString(buffer, 0, result.Count));
-                if (Messages.Count == 2)
+                if (Messages.Count % 2 == 0)
                 {
-                    Subscribed.TrySetResult();
+                    if (TickOnSubscribe)
+                    {
+                        await SendTickAsync(socket);
+                    }
+                    (Messages.Count == 2 ? Subscribed : Resubscribed).TrySetResult();
                 }
             }
-            var frame = new byte[64];
-            var writer = new KiteFrameWriter(frame);
-            writer.TryAppend(new KiteTick { InstrumentToken = Infy, Kind = KitePacketKind.Ltp, LastPrice = 157_315 });
-            await socket.SendAsync(frame.AsMemory(0, writer.Length), WebSocketMessageType.Binary, true, CancellationToken.None);
+            await SendTickAsync(socket);
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        }
+    }
+
+    private static async Task SendTickAsync(WebSocket socket)
+    {
+        var frame = new byte[64];
+        var writer = new KiteFrameWriter(frame);
+        writer.TryAppend(new KiteTick { InstrumentToken = Infy, Kind = KitePacketKind.Ltp, LastPrice = 157_315 });
+        await socket.SendAsync(frame.AsMemory(0, writer.Length), WebSocketMessageType.Binary, true, CancellationToken.None);
+    }
+
+    /// <summary>Refuses the first tick the way a completed storage channel does, then stores.</summary>
+    private sealed class ThrowingOnceSink : ITickSink
+    {
+        private int _calls;
+
+        public ConcurrentQueue<Tick> Ticks { get; } = new();
+
+        public bool TryWrite(in Tick tick)
+        {
+            if (Interlocked.Increment(ref _calls) == 1)
+            {
+                throw new System.Threading.Channels.ChannelClosedException();
+            }
+            Ticks.Enqueue(tick);
+            return true;
+        }
+
+        public ValueTask WriteAsync(in Tick tick, CancellationToken cancellationToken)
+        {
+            Ticks.Enqueue(tick);
+            return ValueTask.CompletedTask;
         }
     }
 
@@ -145,7 +211,7 @@ public sealed class KiteTickerConnectionTests
         private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create($"Host=127.0.0.1;Port={FreePort.Next()}");
         private readonly ConnectionMultiplexer _redis = ConnectionMultiplexer.Connect($"127.0.0.1:{FreePort.Next()},abortConnect=false,connectTimeout=100");
 
-        public ConnectionServices(Uri tickerUrl, ITickSink sink)
+        public ConnectionServices(Uri tickerUrl, ITickSink sink, TimeSpan? reconnectInitialDelay = null)
         {
             _provider = new ServiceCollection().AddMetrics().BuildServiceProvider();
             var session = new KiteSession();
@@ -153,7 +219,13 @@ public sealed class KiteTickerConnectionTests
             Gaps = new FeedGapRecorder(_dataSource, TimeProvider.System, NullLogger<FeedGapRecorder>.Instance);
             Relay = new LiveTickRelay(new LiveTickPublisher(_redis, Options.Create(new LiveTickOptions())), NullLogger<LiveTickRelay>.Instance);
             Feed = new KiteFeedServices(
-                Options.Create(new KiteOptions { TickerUrl = tickerUrl, ApiKey = "test_key", WatchdogTimeout = TimeSpan.FromSeconds(30) }),
+                Options.Create(new KiteOptions
+                {
+                    TickerUrl = tickerUrl,
+                    ApiKey = "test_key",
+                    WatchdogTimeout = TimeSpan.FromSeconds(30),
+                    ReconnectInitialDelay = reconnectInitialDelay ?? TimeSpan.FromSeconds(1),
+                }),
                 Options.Create(new BrokerOptions { Kind = "simulator" }),
                 session, sink, Relay, Gaps,
                 new BrokerFeedMetrics(_provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),

@@ -3,10 +3,12 @@ using System.Diagnostics.Metrics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TradingHelper.Core.Brokers.Kite;
 using TradingHelper.Core.Commands;
+using TradingHelper.Core.Storage;
 using TradingHelper.Core.Streaming;
 using TradingHelper.Ingestor.Brokers.Kite;
 using TradingHelper.Tests.Infrastructure;
@@ -200,6 +202,58 @@ public sealed class KiteTickerEndToEndTests(TestServers servers)
             rig.Ticker.Connections[0].SubscribedModes.OrderBy(pair => pair.Key));
         await TickerRig.UntilAsync(() => HealthAsync(rig), report => report.GetProperty("status").GetString() == "Healthy", "all subscribed instruments stream again");
         Assert.Equal(["0", "2"], (await rig.GapsAsync()).Select(gap => gap.Connection));
+    }
+
+    [Fact]
+    public async Task A_run_after_a_crash_records_the_gap_from_the_last_stored_tick_and_a_graceful_stop_is_not_recorded_twice()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var rig = await TickerRig.StartAsync(servers, "ticker_crash_gap", ticksPerSecond: 50, new Dictionary<string, string?>
+        {
+            ["Kite:MaxConnections"] = "1",
+        });
+        var rows = await SimulatedInstruments.ReadAsync(rig.Simulator, ct);
+        var chosen = rows.Where(row => row is { Segment: "NSE", Type: "EQ" }).Take(2).ToList();
+        var ids = await SimulatedInstruments.InsertAsync(rig.Database, chosen, ct);
+        foreach (var id in ids.Values)
+        {
+            await SimulatedInstruments.SubscribeAsync(rig.Database, id, "full");
+        }
+        // A running system has today's partition: without it the seeded ticks would wait in the default partition, and the
+        // Ingestor's start-up maintenance moving them could race the crash check.
+        await new PartitionMaintenance(rig.Database.DataSource, new StorageState(), Options.Create(new StorageOptions()), TimeProvider.System,
+            NullLogger<PartitionMaintenance>.Instance).MaintainAsync(ct);
+        // What a killed run leaves: ticks stored up to its death and no gap row. PostgreSQL keeps microseconds.
+        var now = DateTimeOffset.UtcNow;
+        var lastTick = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % 10), TimeSpan.Zero).AddMinutes(-1);
+        var (first, second) = (ids[chosen[0].Token], ids[chosen[1].Token]);
+        await rig.Database.ExecuteAsync($"""
+            INSERT INTO tick_data (time, instrument_id, last_price, received_at) VALUES
+                ('{lastTick:O}', {first}, 100, '{lastTick:O}'),
+                ('{lastTick.AddMinutes(-1):O}', {second}, 100, '{lastTick.AddMinutes(-1):O}')
+            """);
+
+        rig.StartIngestor();
+        var gaps = await TickerRig.UntilAsync(rig.GapsAsync, gaps => gaps.Count == 1 && gaps[0].EndedAt is not null,
+            "the crash gap is recorded and ended by the first data");
+        var gap = gaps[0];
+        Assert.Equal(("simulator", "0"), (gap.Broker, gap.Connection));
+        Assert.Equal(ids.Values.Order(), gap.InstrumentIds);
+        Assert.Equal(lastTick, gap.StartedAt);
+        // The writer stores in batches: the gap can end before the first new tick is in the table.
+        var firstNewTick = await TickerRig.UntilAsync(
+            () => rig.Database.ScalarAsync<DateTime>($"SELECT min(received_at) FROM tick_data WHERE received_at > '{lastTick:O}'"),
+            stored => stored != default, "the first new tick is stored");
+        Assert.InRange(gap.EndedAt!.Value, now, new DateTimeOffset(firstNewTick, TimeSpan.Zero));
+
+        // A graceful stop leaves its own gap open; the next run ends that one and adds no crash gap beside it.
+        await rig.StopIngestorAsync();
+        Assert.Null(Assert.Single(await rig.GapsAsync(), open => open.EndedAt is null).EndedAt);
+        rig.StartIngestor();
+        await TickerRig.UntilAsync(rig.GapsAsync, gaps => gaps.Count == 2 && gaps.All(closed => closed.EndedAt is not null),
+            "the stop's gap is ended by the next run's data");
+        await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+        Assert.Equal(2, (await rig.GapsAsync()).Count);
     }
 
     private static KiteMode KiteModeOf(string mode) => mode switch
