@@ -256,6 +256,43 @@ public sealed class FeedSocket
             _logCloseFailed(exception.Message);
         }
     }
+
+    /// <summary>
+    /// Runs one session's receive work, then stops its monitor and detaches: whatever ends the session (a storage or
+    /// publish failure included), the socket is forgotten and the gap opened, exactly once. Returns why it ended;
+    /// unexpected exceptions are rethrown after the detach, for the caller to log and back off.
+    /// </summary>
+    public static async Task<string> RunSessionAsync(
+        Func<Task<string>> receive, CancellationTokenSource receiveEnded, Task monitor, Func<string, Task> detach)
+    {
+        var reason = "the session failed";
+        try
+        {
+            reason = await receive();
+        }
+        catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException)
+        {
+            reason = exception is OperationCanceledException ? "closed without an answer" : exception.Message;
+        }
+        catch (Exception exception)
+        {
+            reason = exception.Message;
+            throw;
+        }
+        finally
+        {
+            try
+            {
+                await receiveEnded.CancelAsync();
+                await monitor;
+            }
+            finally
+            {
+                await detach(reason);
+            }
+        }
+        return reason;
+    }
 }
 
 /// <summary>One whole message in <see cref="FeedSocket.Buffer"/>, or why the session ended instead.</summary>

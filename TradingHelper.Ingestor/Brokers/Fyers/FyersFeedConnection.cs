@@ -252,35 +252,7 @@ public sealed partial class FyersFeedConnection : IDisposable
         using var abort = new CancellationTokenSource();
         using var receiveEnded = new CancellationTokenSource();
         var monitor = MonitorAsync(session, options, abort, receiveEnded.Token, cancellationToken);
-        // Set before anything can throw: whatever ends the session (a storage or publish failure included), the detach in
-        // the finally still forgets the socket and opens the gap, exactly once.
-        var reason = "the session failed";
-        try
-        {
-            reason = await ReceiveAsync(session, abort.Token);
-        }
-        catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException)
-        {
-            reason = exception is OperationCanceledException ? "closed without an answer" : exception.Message;
-        }
-        catch (Exception exception)
-        {
-            // RunAsync logs it and backs off; the gap must be recorded first.
-            reason = exception.Message;
-            throw;
-        }
-        finally
-        {
-            try
-            {
-                await receiveEnded.CancelAsync();
-                await monitor;
-            }
-            finally
-            {
-                await DetachAsync(reason);
-            }
-        }
+        await FeedSocket.RunSessionAsync(() => ReceiveAsync(session, abort.Token), receiveEnded, monitor, DetachAsync);
         return session.TokenRejected ? SessionOutcome.TokenRejected : SessionOutcome.Dropped;
     }
 

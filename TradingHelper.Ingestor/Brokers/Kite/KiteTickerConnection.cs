@@ -201,38 +201,13 @@ public sealed partial class KiteTickerConnection : IDisposable
         using var abort = new CancellationTokenSource();
         using var receiveEnded = new CancellationTokenSource();
         var monitor = MonitorAsync(socket, abort, receiveEnded.Token, cancellationToken);
-        // Set before anything can throw: whatever ends the session (a storage or publish failure included), the detach in
-        // the finally still forgets the socket and opens the gap, exactly once.
-        var reason = "the session failed";
-        try
+        await FeedSocket.RunSessionAsync(async () =>
         {
             await ReplayAsync(socket, cancellationToken);
             backoff.Connected();
             SetState(KiteConnectionState.Up, null);
-            reason = await ReceiveAsync(socket, abort.Token);
-        }
-        catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException)
-        {
-            reason = exception is OperationCanceledException ? "closed without an answer" : exception.Message;
-        }
-        catch (Exception exception)
-        {
-            // RunAsync logs it and backs off; the gap must be recorded first.
-            reason = exception.Message;
-            throw;
-        }
-        finally
-        {
-            try
-            {
-                await receiveEnded.CancelAsync();
-                await monitor;
-            }
-            finally
-            {
-                await DetachAsync(reason);
-            }
-        }
+            return await ReceiveAsync(socket, abort.Token);
+        }, receiveEnded, monitor, DetachAsync);
         return SessionOutcome.Dropped;
     }
 
