@@ -1,46 +1,51 @@
+using Microsoft.Extensions.DependencyInjection;
+using TradingHelper.AppHost.Infrastructure;
+using TradingHelper.AppHost.Services;
+
 // Resource names are configuration keys: the services read ConnectionStrings:tradingdb and ConnectionStrings:redis,
 // and behave the same with or without this AppHost.
 var builder = DistributedApplication.CreateBuilder(args);
 
-var pgPassword = builder.AddParameter("pg-password", secret: true);
-var grafanaPassword = builder.AddParameter("grafana-password", secret: true);
-var apiKey = builder.AddParameter("api-key", secret: true);
+var settings = AppHostSettings.Read(builder);
+var secrets = new LocalSecrets(builder, settings.DataDirectory);
+var apiKey = secrets.AddParameter("api-key");
+var postgresPassword = secrets.AddParameter("pg-password");
 
-// The broker decides which resources exist, so it is read while the model is built; AddParameter(name, value)
-// would ignore configuration, hence the explicit lookup.
+// The broker decides which resources exist, so it is read while the model is built.
 var brokerKind = builder.Configuration["Parameters:broker"] ?? "simulator";
 var broker = builder.AddParameter("broker", brokerKind);
+// Shown on the dashboard's resource list, so nobody has to guess where the data lives.
+builder.AddParameter("infrastructure", $"{settings.Mode.ToString().ToLowerInvariant()} ({settings.ModeReason})");
 
-var timescale = builder.AddPostgres("timescaledb", password: pgPassword)
-    .WithImage("timescale/timescaledb", "2.29.2-pg16")
-    // The image's init script creates the extension in $POSTGRES_DB; Aspire's own CREATE DATABASE then finds it.
-    .WithEnvironment("POSTGRES_DB", "trading_data")
-    .WithEnvironment("TIMESCALEDB_TELEMETRY", "off")
-    // Explicit path: Aspire 13.5 picks the data directory from the tag's major version, which 2.x-pg16 misreports.
-    .WithVolume("tradinghelper-timescaledb", "/var/lib/postgresql/data");
-var db = timescale.AddDatabase("tradingdb", "trading_data");
-
-#pragma warning disable ASPIRECERTIFICATES001 // Experimental in 13.5; the only switch for Redis's automatic TLS.
-// With a dev certificate present the connection string would point at a TLS port; the services speak plain TCP.
-var redis = builder.AddRedis("redis")
-    .WithDataVolume("tradinghelper-redis")
-    .WithoutHttpsCertificate();
-#pragma warning restore ASPIRECERTIFICATES001
+DataStores stores;
+if (settings.Mode == InfrastructureMode.Local)
+{
+    LocalInfrastructure.RequirePrerequisites();
+    stores = builder.AddLocalDataStores(settings.DataDirectory, postgresPassword);
+}
+else
+{
+    stores = builder.AddContainerDataStores(postgresPassword);
+}
 
 var api = builder.AddProject<Projects.TradingHelper_Api>("api")
-    .WithReference(db).WaitFor(db)
-    .WithReference(redis).WaitFor(redis)
+    .WithReference(stores.Database).WaitFor(stores.Database)
+    .WithReference(stores.Redis).WaitFor(stores.Redis)
     .WithEnvironment("Api__ApiKey", apiKey)
-    .WithEndpoint("http", ScrapedFromContainers(5080), createIfNotExists: false)
-    .WithHttpHealthCheck("/health");
+    .WithServiceHealthCheck()
+    .WithUrlForEndpoint("http", url => url.DisplayText = "Api")
+    .WithUrlForEndpoint("http", _ => new ResourceUrlAnnotation { Url = "/chart", DisplayText = "Live chart" })
+    .WithUrlForEndpoint("http", _ => new ResourceUrlAnnotation { Url = "/docs", DisplayText = "API docs" });
 
 var ingestor = builder.AddProject<Projects.TradingHelper_Ingestor>("ingestor")
-    .WithReference(db).WaitFor(db)
-    .WithReference(redis).WaitFor(redis)
+    .WithReference(stores.Database).WaitFor(stores.Database)
+    .WithReference(stores.Redis).WaitFor(stores.Redis)
     .WithEnvironment("Broker__Kind", broker)
-    .WithEndpoint("http", ScrapedFromContainers(5081), createIfNotExists: false)
-    .WithHttpHealthCheck("/health");
+    // One spool per Ingestor, kept with the run's data rather than inside the source tree.
+    .WithEnvironment("TickWriter__SpoolDirectory", Path.Combine(settings.DataDirectory, "spool", "ingestor"))
+    .WithServiceHealthCheck();
 
+var scraped = new List<IResourceBuilder<ProjectResource>> { api, ingestor };
 switch (brokerKind)
 {
     case "simulator":
@@ -51,6 +56,7 @@ switch (brokerKind)
         ingestor.WaitFor(simulator)
             .WithEnvironment("Kite__ApiBaseUrl", market)
             .WithEnvironment("Kite__TickerUrl", $"ws://{market.Property(EndpointProperty.HostAndPort)}/");
+        scraped.Add(simulator);
         break;
     case "kite":
         var kiteApiKey = builder.AddParameter("kite-api-key");
@@ -69,32 +75,21 @@ switch (brokerKind)
         throw new InvalidOperationException($"Parameters:broker is '{brokerKind}'; use simulator, kite or fyers.");
 }
 
-var prometheus = builder.AddContainer("prometheus", "prom/prometheus", "v3.5.0")
-    .WithBindMount("../prometheus", "/etc/prometheus", isReadOnly: true)
-    // Arguments replace the image's CMD, so its storage path is repeated here.
-    .WithArgs("--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus")
-    // Docker Engine on Linux resolves host.docker.internal only when asked to; Docker Desktop already does.
-    .WithContainerRuntimeArgs("--add-host=host.docker.internal:host-gateway")
-    .WithHttpEndpoint(targetPort: 9090, name: "http")
-    .WithHttpHealthCheck("/-/ready");
+IResourceBuilder<IResourceWithEndpoints> prometheus;
+if (settings.Mode == InfrastructureMode.Local)
+{
+    prometheus = builder.AddLocalPrometheus(settings.DataDirectory, [.. scraped]);
+}
+else
+{
+    api.ScrapedFromContainers(5080);
+    ingestor.ScrapedFromContainers(5081);
+    prometheus = builder.AddContainerMonitoring(stores, secrets.AddParameter("grafana-password"));
+}
 
-builder.AddContainer("grafana", "grafana/grafana", "12.1.1")
-    .WithBindMount("../grafana/provisioning", "/etc/grafana/provisioning", isReadOnly: true)
-    .WithBindMount("../grafana/dashboards", "/var/lib/grafana/dashboards", isReadOnly: true)
-    .WithEnvironment("GF_SECURITY_ADMIN_PASSWORD", grafanaPassword)
-    .WithEnvironment("PROMETHEUS_URL", prometheus.GetEndpoint("http"))
-    // TRADINGDB_HOST, _PORT, _USERNAME, _PASSWORD and _DATABASENAME, as the container network sees the database,
-    // for the $VAR expansion in the provisioned datasource.
-    .WithReference(db)
-    .WithHttpEndpoint(targetPort: 3000, name: "http")
-    .WithHttpHealthCheck("/api/health");
+builder.Services.AddSingleton(new LocalRun(
+    settings, api.GetEndpoint("http"), apiKey.Resource, secrets.Describe("api-key"), prometheus.GetEndpoint("http"), brokerKind));
+builder.Services.AddHostedService<StarterWatchlist>();
+builder.Services.AddHostedService<RunSummary>();
 
 builder.Build().Run();
-
-// prometheus/prometheus.yml scrapes host.docker.internal:<port>: the port is pinned so the file can name it, and the
-// DCP proxy must listen on every interface because a container arrives through the Docker bridge, not loopback.
-static Action<EndpointAnnotation> ScrapedFromContainers(int port) => endpoint =>
-{
-    endpoint.Port = port;
-    endpoint.TargetHost = "0.0.0.0";
-};

@@ -2,15 +2,13 @@ using Npgsql;
 using StackExchange.Redis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// The database and Redis clients, wired as Aspire.Npgsql and Aspire.StackExchange.Redis would wire them
-/// (those packages are not served here): same connection-string keys, health checks and telemetry.
+/// The database and Redis clients through Aspire's client integrations (pooling, tracing, metrics), read from the
+/// connection strings an AppHost injects, or that a plain run sets: <c>ConnectionStrings:tradingdb</c> and
+/// <c>ConnectionStrings:redis</c>.
 /// </summary>
 public static class DataStoreExtensions
 {
@@ -24,30 +22,22 @@ public static class DataStoreExtensions
 
     public static TBuilder AddTradingDatabase<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var connectionString = RequiredConnectionString(builder.Configuration, DatabaseConnectionName);
-        builder.Services.AddNpgsqlDataSource(connectionString);
+        RequireConnectionString(builder, DatabaseConnectionName);
+        // The integration's own check has no tag and no timeout; /health and /alive sort checks by tag, and a
+        // frozen server must answer "timed out" rather than hold the probe.
+        builder.AddNpgsqlDataSource(DatabaseConnectionName, settings => settings.DisableHealthChecks = true);
         builder.Services.AddHealthChecks().AddNpgSql(
             sp => sp.GetRequiredService<NpgsqlDataSource>(),
             name: "postgres",
             tags: [HealthTags.Ready],
             timeout: HealthCheckTimeout);
-        builder.Services.AddOpenTelemetry()
-            .WithTracing(tracing => tracing.AddNpgsql())
-            .WithMetrics(metrics => metrics.AddMeter("Npgsql"));
         return builder;
     }
 
     public static TBuilder AddTradingRedis<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var connectionString = RequiredConnectionString(builder.Configuration, RedisConnectionName);
-        builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>
-        {
-            var options = ConfigurationOptions.Parse(connectionString);
-            // Keep retrying in the background instead of failing start-up while Redis is still booting.
-            options.AbortOnConnectFail = false;
-            options.LoggerFactory ??= sp.GetService<ILoggerFactory>();
-            return ConnectionMultiplexer.Connect(options);
-        });
+        RequireConnectionString(builder, RedisConnectionName);
+        builder.AddRedisClient(RedisConnectionName, settings => settings.DisableHealthChecks = true);
         builder.Services.AddHealthChecks().AddRedis(
             sp => sp.GetRequiredService<IConnectionMultiplexer>(),
             name: "redis",
@@ -56,9 +46,13 @@ public static class DataStoreExtensions
         return builder;
     }
 
-    private static string RequiredConnectionString(IConfiguration configuration, string name) =>
-        configuration.GetConnectionString(name) is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException(
+    // The integrations fail on first use; a service without its database should refuse to start, saying which key.
+    private static void RequireConnectionString(IHostApplicationBuilder builder, string name)
+    {
+        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name)))
+        {
+            throw new InvalidOperationException(
                 $"Connection string 'ConnectionStrings:{name}' is not set. Set it in appsettings or as the environment variable ConnectionStrings__{name}.");
+        }
+    }
 }
