@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Npgsql;
 using StackExchange.Redis;
 using Microsoft.Extensions.Configuration;
@@ -25,7 +26,15 @@ public static class DataStoreExtensions
         RequireConnectionString(builder, DatabaseConnectionName);
         // The integration's own check has no tag and no timeout; /health and /alive sort checks by tag, and a
         // frozen server must answer "timed out" rather than hold the probe.
-        builder.AddNpgsqlDataSource(DatabaseConnectionName, settings => settings.DisableHealthChecks = true);
+        builder.AddNpgsqlDataSource(
+            DatabaseConnectionName,
+            settings => settings.DisableHealthChecks = true,
+            dataSource => dataSource.ConfigureTracing(tracing => tracing
+                // The writer's COPY every 50 ms and the candle refresher would each start a trace of their own and
+                // bury the requests and commands; database spans are kept where they belong to one of those.
+                .ConfigureCommandFilter(_ => Activity.Current is not null)
+                .ConfigureBatchFilter(_ => Activity.Current is not null)
+                .ConfigureCopyOperationFilter(_ => Activity.Current is not null)));
         builder.Services.AddHealthChecks().AddNpgSql(
             sp => sp.GetRequiredService<NpgsqlDataSource>(),
             name: "postgres",

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -127,6 +128,7 @@ public sealed partial class CommandConsumer : BackgroundService
             return;
         }
 
+        using var activity = CommandTelemetry.StartHandle(kind, entry.Id.ToString(), entry[CommandFields.TraceParent]);
         using var working = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var keepClaimed = KeepClaimedAsync(database, entry.Id, working.Token);
         try
@@ -135,6 +137,7 @@ public sealed partial class CommandConsumer : BackgroundService
         }
         catch (CommandRejectedException exception)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
             LogRejected(_logger, kind, entry.Id.ToString(), exception.Message);
             await DeadLetterAsync(database, entry, exception.Message, deliveries);
             return;
@@ -142,6 +145,7 @@ public sealed partial class CommandConsumer : BackgroundService
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Left unacknowledged on purpose: XAUTOCLAIM hands it out again after RetryAfter.
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
             LogFailed(_logger, exception, kind, entry.Id.ToString(), deliveries, _options.MaxDeliveries);
             await database.HashSetAsync(LastErrorKey, entry.Id, exception.Message);
             await database.KeyExpireAsync(LastErrorKey, LastErrorLifetime);

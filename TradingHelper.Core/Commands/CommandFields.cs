@@ -6,6 +6,7 @@ internal static class CommandFields
     public const string Kind = "kind";
     public const string Payload = "payload";
     public const string PublishedAt = "published_at";
+    public const string TraceParent = "traceparent";
     public const string OriginalId = "original_id";
     public const string Reason = "reason";
     public const string Deliveries = "deliveries";

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -12,14 +13,17 @@ public sealed class CommandPublisher(IConnectionMultiplexer redis, IOptions<Comm
     {
         cancellationToken.ThrowIfCancellationRequested();
         var settings = options.Value;
+        using var activity = CommandTelemetry.StartPublish(kind);
         NameValueEntry[] fields =
         [
             new(CommandFields.Kind, kind),
             new(CommandFields.Payload, JsonSerializer.Serialize(payload, CommandJson.Options)),
             new(CommandFields.PublishedAt, timeProvider.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
+            new(CommandFields.TraceParent, Activity.Current?.Id ?? ""),
         ];
         var id = await redis.GetDatabase().StreamAddAsync(
             settings.StreamKey, fields, maxLength: settings.MaxLength, useApproximateMaxLength: true);
+        activity?.SetTag("messaging.message.id", id.ToString());
         return id.ToString();
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -39,6 +40,32 @@ public sealed class CommandStreamTests(TestServers servers) : IAsyncLifetime
         Assert.Contains("256265", payload, StringComparison.Ordinal);
         Assert.Equal(0, await Database.StreamLengthAsync(_options.StreamKey));
         Assert.Equal(0, (await Database.StreamPendingAsync(_options.StreamKey, _options.ConsumerGroup)).PendingMessageCount);
+    }
+
+    [Fact]
+    public async Task The_handler_runs_in_the_trace_of_the_request_that_published_the_command()
+    {
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == CommandTelemetry.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var handler = new RecordingHandler();
+        var consumer = Consumer("ingestor-a", handler);
+        await CreateGroupAsync(consumer);
+
+        ActivityTraceId requestTrace;
+        using (var request = new Activity("POST /api/instruments/subscribe").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            requestTrace = request.TraceId;
+            await Publisher().PublishAsync(CommandKind.SyncSubscriptions, new { }, TestContext.Current.CancellationToken);
+        }
+        Assert.Null(Activity.Current);
+        await consumer.ProcessPendingAsync(TestContext.Current.CancellationToken);
+
+        Assert.Single(handler.Payloads);
+        Assert.Equal(requestTrace, handler.TraceIds.Single());
     }
 
     [Fact]
@@ -159,6 +186,8 @@ public sealed class CommandStreamTests(TestServers servers) : IAsyncLifetime
     {
         public List<string> Payloads { get; } = [];
 
+        public List<ActivityTraceId?> TraceIds { get; } = [];
+
         public Exception? FailWith { get; init; }
 
         public Task WaitFor { get; init; } = Task.CompletedTask;
@@ -168,6 +197,7 @@ public sealed class CommandStreamTests(TestServers servers) : IAsyncLifetime
         public async Task HandleAsync(string payloadJson, CancellationToken cancellationToken)
         {
             Payloads.Add(payloadJson);
+            TraceIds.Add(Activity.Current?.TraceId);
             await WaitFor.WaitAsync(cancellationToken);
             if (FailWith is not null)
             {

@@ -1,28 +1,35 @@
+using TradingHelper.AppHost.Infrastructure;
+
 namespace TradingHelper.AppHost.Tests;
 
-/// <summary>The whole AppHost, started once for a test class, with known secrets and no persistent volumes.</summary>
-public sealed class TradingStack : IAsyncLifetime
+/// <summary>The whole AppHost in containers mode (TimescaleDB, Redis, Prometheus, Grafana), where a Docker engine answers.</summary>
+public sealed class ContainerTradingApp : IAsyncLifetime
 {
+    public const string SkipReason =
+        "No Docker engine answers (`docker info` failed or timed out); containers mode runs TimescaleDB, Redis, Prometheus and Grafana as containers.";
+
     public const string ApiKey = "apphost-tests-api-key";
     public const string GrafanaPassword = "apphost-tests-grafana";
 
     /// <summary>First runs pull four images; later runs start in well under a minute.</summary>
-    public static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(8);
 
+    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("tradinghelper-apphost-containers-");
     private DistributedApplication? _app;
 
-    public DistributedApplication App => _app ?? throw new InvalidOperationException(Docker.SkipReason);
+    public DistributedApplication App => _app ?? throw new InvalidOperationException(SkipReason);
 
     public async ValueTask InitializeAsync()
     {
-        if (!Docker.IsAvailable)
+        if (!DockerEngine.Answers())
         {
             return;
         }
-
         using var timeout = new CancellationTokenSource(StartupTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TradingHelper_AppHost>(
             [
+                "Infrastructure:Mode=containers",
+                $"Infrastructure:DataDirectory={_data.FullName}",
                 "Parameters:pg-password=apphost-tests-pg",
                 $"Parameters:grafana-password={GrafanaPassword}",
                 $"Parameters:api-key={ApiKey}",
@@ -50,5 +57,12 @@ public sealed class TradingStack : IAsyncLifetime
         {
             await _app.DisposeAsync();
         }
+        _data.Delete(recursive: true);
     }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ContainerTradingAppGroup : ICollectionFixture<ContainerTradingApp>
+{
+    public const string Name = "AppHost, containers";
 }
