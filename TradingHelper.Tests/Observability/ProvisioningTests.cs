@@ -10,7 +10,8 @@ public sealed partial class ProvisioningTests
     private static readonly string[] AppHostVariables =
         ["PROMETHEUS_URL", "TRADINGDB_HOST", "TRADINGDB_PORT", "TRADINGDB_USERNAME", "TRADINGDB_PASSWORD", "TRADINGDB_DATABASENAME"];
 
-    private static string AppHost => File.ReadAllText(RepositoryFiles.PathOf(Path.Combine("TradingHelper.AppHost", "AppHost.cs")));
+    // Grafana runs in the AppHost's containers mode only.
+    private static string AppHost => File.ReadAllText(RepositoryFiles.PathOf(Path.Combine("TradingHelper.AppHost", "Infrastructure", "ContainerInfrastructure.cs")));
 
     [Fact]
     public void Datasources_reach_the_trading_database_and_prometheus_through_the_apphost_variables()
