@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace TradingHelper.AppHost.Tests;
@@ -32,29 +35,28 @@ public sealed class DashboardTests(LocalTradingApp stack)
         await UntilShownAsync(page, new Uri(dashboard, "/metrics/resource/ingestor?meter=TradingHelper.Brokers&instrument=tradinghelper.broker.ticks.received"),
             "tradinghelper.broker.ticks.received", timeout.Token);
 
-        // The AppHost's starter watchlist subscribes through the Api: one trace from its request to the Ingestor's handler.
-        await UntilShownAsync(page, new Uri(dashboard, "/traces/resource/ingestor"), "POST api/instruments/subscribe", timeout.Token);
-        // The list re-renders as spans arrive, so read the trace id from the row rather than click a moving element.
-        string? traceId = null;
-        for (var attempt = 0; traceId is null && attempt < 30; attempt++)
+        // A subscribe request that starts a trace of the test's own; the Api, the Redis stream and the Ingestor's
+        // handling of the command must all land in it.
+        var traceId = ActivityTraceId.CreateRandom();
+        using (var api = stack.App.CreateHttpClient("api", "http"))
         {
-            traceId = await page.EvaluateAsync<string?>("""
-                name => [...document.querySelectorAll('[title]')]
-                    .map(element => element.getAttribute('title'))
-                    .filter(title => title.includes(name))
-                    .map(title => /Trace Id: ([0-9a-f]+)/.exec(title)?.[1])
-                    .find(id => id) ?? null
-                """, "POST api/instruments/subscribe");
-            if (traceId is null)
+            using var instruments = JsonDocument.Parse(await api.GetStringAsync(new Uri("/api/instruments?type=INDEX&symbol=NIFTY", UriKind.Relative), timeout.Token));
+            var token = instruments.RootElement.GetProperty("items")[0].GetProperty("token").GetInt32();
+            using var subscribe = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/instruments/subscribe", UriKind.Relative))
             {
-                await Task.Delay(TimeSpan.FromSeconds(1), timeout.Token);
-            }
+                Content = JsonContent.Create(new { tokens = new[] { token }, mode = "full" }),
+            };
+            subscribe.Headers.Add("X-Api-Key", LocalTradingApp.ApiKey);
+            subscribe.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+            using var subscribed = await api.SendAsync(subscribe, timeout.Token);
+            Assert.True(subscribed.IsSuccessStatusCode, $"subscribe answered {(int)subscribed.StatusCode}");
         }
-        Assert.True(traceId is not null, "The traces list showed the subscribe request but no row carried its trace id.");
-        await page.GotoAsync(new Uri(dashboard, $"/traces/detail/{traceId}").ToString());
-        // The dashboard names messaging spans "MSG redis"; the Ingestor's XACK of the command is in the Api's trace.
+
+        // The dashboard names messaging spans "MSG redis"; the Api's XADD and the Ingestor's XACK of the command.
+        var trace = new Uri(dashboard, $"/traces/detail/{traceId}");
+        await UntilShownAsync(page, trace, "DATA redis XACK", timeout.Token);
         await Shown(page, "DATA redis XADD");
-        await Shown(page, "DATA redis XACK");
+        await Shown(page, "POST api/instruments/subscribe");
     }
 
     private static async Task Shown(IPage page, string text)

@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
 namespace TradingHelper.AppHost.Tests;
@@ -121,6 +122,38 @@ public sealed class LocalTradingAppTests(LocalTradingApp stack)
         }, TimeSpan.FromMinutes(2), "Prometheus never scraped a received tick from the Ingestor");
 
         Assert.True(double.Parse(sample, CultureInfo.InvariantCulture) > 0);
+    }
+
+    [Fact]
+    public async Task A_dependency_that_fails_shows_on_the_services_resource_with_its_reason()
+    {
+        using var timeout = Waiting.Within(LocalTradingApp.StartupTimeout);
+        foreach (var resource in Resources)
+        {
+            await stack.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        }
+        var commands = stack.Service<ResourceCommandService>();
+
+        var stop = await commands.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand, timeout.Token);
+        Assert.True(stop.Success, stop.Message);
+        try
+        {
+            // Not "503": the Api's own /health reason, on the api resource.
+            var unhealthy = await stack.App.ResourceNotifications.WaitForResourceAsync("api",
+                update => update.Snapshot.HealthReports.Any(report => report.Name == "api-health"
+                    && report.Status == HealthStatus.Unhealthy
+                    && report.Description?.Contains("redis: Unhealthy", StringComparison.Ordinal) == true),
+                timeout.Token);
+            Assert.NotNull(unhealthy);
+        }
+        finally
+        {
+            var start = await commands.ExecuteCommandAsync("redis", KnownResourceCommands.StartCommand, timeout.Token);
+            Assert.True(start.Success, start.Message);
+            await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("redis", timeout.Token);
+            await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
+            await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("ingestor", timeout.Token);
+        }
     }
 
     private async Task<HttpClient> ApiAsync()
