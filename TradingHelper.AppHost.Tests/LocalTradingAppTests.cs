@@ -18,10 +18,7 @@ public sealed class LocalTradingAppTests(LocalTradingApp stack)
     public async Task Every_resource_becomes_healthy_and_the_model_says_which_infrastructure_runs()
     {
         using var timeout = Waiting.Within(LocalTradingApp.StartupTimeout);
-        foreach (var resource in Resources)
-        {
-            await stack.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
-        }
+        await AllHealthyAsync(timeout.Token);
 
         var model = stack.Service<DistributedApplicationModel>();
         Assert.DoesNotContain(model.Resources, resource => resource is ContainerResource);
@@ -128,10 +125,7 @@ public sealed class LocalTradingAppTests(LocalTradingApp stack)
     public async Task A_dependency_that_fails_shows_on_the_services_resource_with_its_reason()
     {
         using var timeout = Waiting.Within(LocalTradingApp.StartupTimeout);
-        foreach (var resource in Resources)
-        {
-            await stack.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
-        }
+        await AllHealthyAsync(timeout.Token);
         var commands = stack.Service<ResourceCommandService>();
 
         var stop = await commands.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand, timeout.Token);
@@ -153,6 +147,14 @@ public sealed class LocalTradingAppTests(LocalTradingApp stack)
             await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("redis", timeout.Token);
             await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
             await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("ingestor", timeout.Token);
+        }
+    }
+
+    private async Task AllHealthyAsync(CancellationToken cancellationToken)
+    {
+        foreach (var resource in Resources)
+        {
+            await stack.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
         }
     }
 
