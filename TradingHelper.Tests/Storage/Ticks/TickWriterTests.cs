@@ -68,10 +68,9 @@ public sealed class TickWriterTests(TestServers servers)
             await writer.Writer.WriteAsync(tick, ct);
         }
 
-        while (await database.ScalarAsync<long>("SELECT count(*) FROM tick_data") < sent.Length)
-        {
-            await Task.Delay(10, ct);
-        }
+        // The metric is recorded after the commit: once it counts them, the rows must be visible too.
+        await Eventually.TrueAsync(() => writer.Metrics.Sum(TickWriterMetrics.TicksWritten, "direct") >= sent.Length, "the ticks are committed");
+        Assert.Equal(sent.Length, await database.ScalarAsync<long>("SELECT count(*) FROM tick_data"));
         Assert.Equal(sent.Length, writer.Metrics.Sum(TickWriterMetrics.TicksWritten, "direct"));
     }
 
@@ -101,10 +100,9 @@ public sealed class TickWriterTests(TestServers servers)
         Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM tick_data"));
 
         clock.Advance(TimeSpan.FromSeconds(20));
-        while (await database.ScalarAsync<long>("SELECT count(*) FROM tick_data") < sent.Length)
-        {
-            await Task.Delay(10, ct);
-        }
+        // The metric is recorded after the commit: once it counts them, the rows must be visible too.
+        await Eventually.TrueAsync(() => writer.Metrics.Sum(TickWriterMetrics.TicksWritten, "direct") >= sent.Length, "the ticks are committed");
+        Assert.Equal(sent.Length, await database.ScalarAsync<long>("SELECT count(*) FROM tick_data"));
         Assert.Equal(sent.Length, writer.Metrics.Sum(TickWriterMetrics.TicksWritten, "direct"));
     }
 
@@ -124,10 +122,9 @@ public sealed class TickWriterTests(TestServers servers)
         }
 
         // The writer keeps running: only the flush interval can bring these three ticks to the table.
-        while (await database.ScalarAsync<long>("SELECT count(*) FROM tick_data") < sent.Length)
-        {
-            await Task.Delay(10, ct);
-        }
+        // The metric is recorded after the commit: once it counts them, the rows must be visible too.
+        await Eventually.TrueAsync(() => writer.Metrics.Sum(TickWriterMetrics.TicksWritten, "direct") >= sent.Length, "the ticks are committed");
+        Assert.Equal(sent.Length, await database.ScalarAsync<long>("SELECT count(*) FROM tick_data"));
         Assert.Equal(sent, await ReadBackAsync(database.DataSource));
         Assert.Equal(sent.Length, writer.Metrics.Sum(TickWriterMetrics.TicksWritten, "direct"));
     }
