@@ -140,8 +140,9 @@ public sealed class FeedSocket
     public void OpenGap(int[] instrumentIds)
     {
         var startedAt = new DateTimeOffset(Math.Max(Volatile.Read(ref _lastFrameTicks), Volatile.Read(ref _subscribedAtTicks)), TimeSpan.Zero);
-        _gaps.Open(_broker, _connection, instrumentIds, startedAt);
+        // Counted before the row is queued, so whoever sees the row also sees it counted.
         _metrics.FeedGaps.Add(1, _brokerTag, _connectionTag);
+        _gaps.Open(_broker, _connection, instrumentIds, startedAt);
         _gapOpen = true;
     }
 

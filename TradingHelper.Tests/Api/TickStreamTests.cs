@@ -68,9 +68,11 @@ public sealed class TickStreamTests(ApiTestContext context) : IClassFixture<ApiT
     {
         await using var api = context.Start();
         var publisher = Publisher(api);
-        // Published before anyone listens: only the quotes hash keeps them.
-        await publisher.PublishAsync([Tick(7, 100.05m, 0), Tick(8, 200m, 0)]);
-        await publisher.PublishAsync([Tick(7, 101.10m, 1)]);
+        // Ticks from before anyone listened live only in the quotes hash. Published on a channel the Api does not read,
+        // so a fan-out that reads its subscription late cannot pass them off as live ticks.
+        var earlier = new LiveTickPublisher(context.Redis, Options.Create(new LiveTickOptions { Channel = $"{api.TickChannel}:before", QuotesKey = api.QuotesKey }));
+        await earlier.PublishAsync([Tick(7, 100.05m, 0), Tick(8, 200m, 0)]);
+        await earlier.PublishAsync([Tick(7, 101.10m, 1)]);
         using var client = await ConnectAsync(api.Factory.Server);
 
         await client.SendAsync("""{"action":"subscribe","tokens":[7,9]}""", Ct);

@@ -128,15 +128,17 @@ public sealed class CommandStreamTests(TestServers servers) : IAsyncLifetime
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var slow = new RecordingHandler(CommandKind.SyncInstruments) { WaitFor = release.Task };
         var other = new RecordingHandler(CommandKind.SyncInstruments);
-        var first = Consumer("ingestor-a", slow);
+        // Long enough that only a stall of a whole second in the keep-alive (every third of it) would let another take it.
+        var retryAfter = TimeSpan.FromMilliseconds(1_500);
+        var first = Consumer("ingestor-a", slow, retryAfter);
         await CreateGroupAsync(first);
         await Publisher().PublishAsync(CommandKind.SyncInstruments, new { JobId = Guid.NewGuid() }, TestContext.Current.CancellationToken);
 
         var running = first.ProcessPendingAsync(TestContext.Current.CancellationToken);
-        for (var round = 0; round < 5; round++)
+        for (var round = 0; round < 3; round++)
         {
-            await Task.Delay(RetryAfter * 2, TestContext.Current.CancellationToken);
-            await Consumer("ingestor-b", other).ProcessPendingAsync(TestContext.Current.CancellationToken);
+            await Task.Delay(retryAfter, TestContext.Current.CancellationToken);
+            await Consumer("ingestor-b", other, retryAfter).ProcessPendingAsync(TestContext.Current.CancellationToken);
         }
         release.SetResult();
         await running;
@@ -163,14 +165,14 @@ public sealed class CommandStreamTests(TestServers servers) : IAsyncLifetime
 
     private CommandPublisher Publisher() => new(_redis, Options.Create(_options), TimeProvider.System);
 
-    private CommandConsumer Consumer(string name, RecordingHandler handler)
+    private CommandConsumer Consumer(string name, RecordingHandler handler, TimeSpan? retryAfter = null)
     {
         var options = new CommandStreamOptions
         {
             StreamKey = _options.StreamKey,
             DeadLetterStreamKey = _options.DeadLetterStreamKey,
             MaxDeliveries = _options.MaxDeliveries,
-            RetryAfter = _options.RetryAfter,
+            RetryAfter = retryAfter ?? _options.RetryAfter,
             ConsumerName = name,
         };
         return new CommandConsumer(_redis, [handler], Options.Create(options), TimeProvider.System, NullLogger<CommandConsumer>.Instance);

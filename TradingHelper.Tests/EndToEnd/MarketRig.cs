@@ -87,7 +87,7 @@ internal sealed class MarketRig : IAsyncDisposable
             ["Kite:ApiBaseUrl"] = $"http://127.0.0.1:{url.Port}/",
             ["Kite:ApiKey"] = SimulatorFactory.ApiKey,
             ["Kite:AccessToken"] = SimulatorFactory.AccessToken,
-            ["Kite:WatchdogTimeout"] = "00:00:01",
+            ["Kite:WatchdogTimeout"] = "00:00:03",
             ["Kite:ReconnectInitialDelay"] = "00:00:00.050",
             ["Kite:ReconnectMaxDelay"] = "00:00:01",
             ["Kite:RetryInitialDelay"] = "00:00:00.050",
