@@ -11,6 +11,7 @@ internal static class ControlApi
     {
         ["close"] = FaultKind.Close,
         ["stall"] = FaultKind.Stall,
+        ["quiet"] = FaultKind.Quiet,
         ["malformed"] = FaultKind.Malformed,
         ["truncated"] = FaultKind.Truncated,
         ["token-error"] = FaultKind.TokenError,
@@ -20,7 +21,7 @@ internal static class ControlApi
     public static WebApplication MapSimulatorControl(this WebApplication app)
     {
         var api = app.MapGroup("/_sim").WithTags("Simulator");
-        api.MapPost("/faults", InjectAsync).WithName("InjectFault").WithSummary("Arm a fault: close, stall, malformed, truncated, token-error or history-429");
+        api.MapPost("/faults", InjectAsync).WithName("InjectFault").WithSummary("Arm a fault: close, stall, quiet, malformed, truncated, token-error or history-429");
         api.MapDelete("/faults", Clear).WithName("ClearFaults").WithSummary("Disarm every pending fault");
         api.MapGet("/stats", GetStats).WithName("Stats").WithSummary("Packets sent, per connection and per instrument token");
         return app;
@@ -56,6 +57,10 @@ internal static class ControlApi
         {
             case FaultKind.Stall:
                 faults.Stall(TimeSpan.FromSeconds(seconds));
+                reached = connections.Open.Count + fyers.Open.Count;
+                break;
+            case FaultKind.Quiet:
+                faults.Quiet(TimeSpan.FromSeconds(seconds));
                 reached = connections.Open.Count + fyers.Open.Count;
                 break;
             case FaultKind.TokenError:

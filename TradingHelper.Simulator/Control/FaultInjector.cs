@@ -4,12 +4,18 @@ namespace TradingHelper.Simulator.Control;
 internal sealed class FaultInjector(TimeProvider time)
 {
     private long _stalledUntilTicks;
+    private long _quietUntilTicks;
     private int _tokenErrors;
     private int _history429s;
 
     public bool IsStalled => time.GetUtcNow().UtcTicks < Interlocked.Read(ref _stalledUntilTicks);
 
     public void Stall(TimeSpan duration) => Interlocked.Exchange(ref _stalledUntilTicks, (time.GetUtcNow() + duration).UtcTicks);
+
+    /// <summary>Heartbeats only: the sockets stay alive but carry no market data, as outside market hours.</summary>
+    public bool IsQuiet => time.GetUtcNow().UtcTicks < Interlocked.Read(ref _quietUntilTicks);
+
+    public void Quiet(TimeSpan duration) => Interlocked.Exchange(ref _quietUntilTicks, (time.GetUtcNow() + duration).UtcTicks);
 
     public void FailNextTokens(int count) => Interlocked.Exchange(ref _tokenErrors, count);
 
@@ -23,6 +29,7 @@ internal sealed class FaultInjector(TimeProvider time)
     public void Clear()
     {
         Interlocked.Exchange(ref _stalledUntilTicks, 0);
+        Interlocked.Exchange(ref _quietUntilTicks, 0);
         Interlocked.Exchange(ref _tokenErrors, 0);
         Interlocked.Exchange(ref _history429s, 0);
     }

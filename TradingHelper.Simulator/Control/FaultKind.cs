@@ -9,6 +9,9 @@ internal enum FaultKind
     /// <summary>Send nothing at all, not even heartbeats, for some seconds while keeping sockets open.</summary>
     Stall,
 
+    /// <summary>Send heartbeats but no market data for some seconds.</summary>
+    Quiet,
+
     /// <summary>Send binary frames holding a packet of a length Kite never sends.</summary>
     Malformed,
 

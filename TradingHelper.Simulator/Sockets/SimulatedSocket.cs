@@ -184,9 +184,13 @@ internal abstract class SimulatedSocket : IDisposable
                 var now = Time.GetUtcNow();
                 var elapsed = (now - last).TotalSeconds;
                 last = now;
-                if (!MayStream)
+                if (!MayStream || Faults.IsQuiet)
                 {
                     credit = 0;
+                    if (MayStream)
+                    {
+                        await IdleAsync(now, cancellationToken).ConfigureAwait(false);
+                    }
                     continue;
                 }
                 await SendFaultFramesAsync(cancellationToken).ConfigureAwait(false);

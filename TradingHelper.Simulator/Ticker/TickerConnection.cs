@@ -146,7 +146,7 @@ internal sealed class TickerConnection : SimulatedSocket
             Logger.LogWarning("Ticker connection {ConnectionId} refused {Refused} subscriptions past the limit", Id, refused);
             await SendErrorAsync($"Can't subscribe to more than {Options.MaxInstrumentsPerConnection} instruments.", cancellationToken).ConfigureAwait(false);
         }
-        if (subscribed.Count > 0)
+        if (subscribed.Count > 0 && !Faults.IsQuiet)
         {
             await SendSnapshotsAsync(subscribed, cancellationToken).ConfigureAwait(false);
         }

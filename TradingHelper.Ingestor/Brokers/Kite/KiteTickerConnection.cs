@@ -326,13 +326,13 @@ public sealed partial class KiteTickerConnection : IDisposable
                 {
                     return ended;
                 }
-                // Text frames count as data too: any frame proves the socket carries what it was told.
-                if (_feed.DataReceived(message.ReceivedAt))
-                {
-                    _firstData?.Invoke(message.ReceivedAt);
-                }
                 if (message.Type == WebSocketMessageType.Binary)
                 {
+                    // A heartbeat proves the socket alive, not that the market data is back: only data ends a gap.
+                    if (!new KiteFrameReader(_feed.Buffer.AsSpan(0, message.Length)).IsHeartbeat && _feed.DataReceived(message.ReceivedAt))
+                    {
+                        _firstData?.Invoke(message.ReceivedAt);
+                    }
                     _feed.BeginBusy();
                     try
                     {

@@ -122,6 +122,31 @@ public sealed class KiteTickerEndToEndTests(TestServers servers)
     }
 
     [Fact]
+    public async Task A_gap_stays_open_through_heartbeats_and_ends_with_the_first_market_data()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var rig = await TickerRig.StartAsync(servers, "ticker_gap_heartbeats", ticksPerSecond: 50);
+        var rows = await SimulatedInstruments.ReadAsync(rig.Simulator, ct);
+        var chosen = rows.First(row => row is { Segment: "NSE", Type: "EQ" });
+        var ids = await SimulatedInstruments.InsertAsync(rig.Database, [chosen], ct);
+        await SimulatedInstruments.SubscribeAsync(rig.Database, ids[chosen.Token], "full");
+        rig.StartIngestor();
+        await TickerRig.UntilAsync(rig.StoredCountsAsync, counts => counts.GetValueOrDefault(ids[chosen.Token]) > 0, "ticks are stored");
+
+        // The socket drops while the broker sends heartbeats but no market data (as Kite does outside market hours).
+        await rig.FaultAsync("quiet", seconds: 10);
+        var quietEnds = TimeProvider.System.GetUtcNow().AddSeconds(10);
+        await rig.FaultAsync("close");
+        await TickerRig.UntilAsync(rig.StatsAsync, stats => stats.OpenConnectionSubscriptions.SequenceEqual([1]) && stats.OpenConnectionHeartbeats.Single() >= 2,
+            "the new socket is subscribed and has carried heartbeats");
+        var duringQuiet = Assert.Single(await TickerRig.UntilAsync(rig.GapsAsync, gaps => gaps.Count == 1, "the drop opened a gap"));
+        Assert.True(duringQuiet.EndedAt is null, $"heartbeats ended the gap {duringQuiet}; only market data may");
+
+        var ended = Assert.Single(await TickerRig.UntilAsync(rig.GapsAsync, gaps => gaps.Count == 1 && gaps[0].EndedAt is not null, "market data ends the gap"));
+        Assert.True(ended.EndedAt >= quietEnds.AddSeconds(-1), $"gap {ended} ended before the market data returned at {quietEnds:HH:mm:ss.fff}");
+    }
+
+    [Fact]
     public async Task Refused_token_invalidates_the_session_and_the_ticker_waits_for_a_new_login_instead_of_redialling()
     {
         var ct = TestContext.Current.CancellationToken;

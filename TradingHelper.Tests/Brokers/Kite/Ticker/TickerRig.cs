@@ -118,9 +118,11 @@ internal sealed class TickerRig : IAsyncDisposable
         var root = document.RootElement;
         var perToken = root.GetProperty("packetsByToken").EnumerateObject()
             .ToDictionary(property => uint.Parse(property.Name, CultureInfo.InvariantCulture), property => property.Value.GetInt64());
-        var connections = root.GetProperty("connections").EnumerateArray()
-            .Select(connection => connection.GetProperty("subscriptions").GetInt32()).ToList();
-        return new SimulatorStatistics(perToken, connections);
+        var connections = root.GetProperty("connections").EnumerateArray().ToList();
+        return new SimulatorStatistics(
+            perToken,
+            [.. connections.Select(connection => connection.GetProperty("subscriptions").GetInt32())],
+            [.. connections.Select(connection => connection.GetProperty("heartbeatsSent").GetInt64())]);
     }
 
     /// <summary>Rows in tick_data per instrument id.</summary>
@@ -191,7 +193,7 @@ internal sealed class TickerRig : IAsyncDisposable
     };
 
     /// <summary>What the simulator sent: packets per token since it started, and the subscriptions of each open socket.</summary>
-    public sealed record SimulatorStatistics(Dictionary<uint, long> PacketsByToken, List<int> OpenConnectionSubscriptions);
+    public sealed record SimulatorStatistics(Dictionary<uint, long> PacketsByToken, List<int> OpenConnectionSubscriptions, List<long> OpenConnectionHeartbeats);
 
     public sealed record FeedGap(string Broker, string Connection, int[] InstrumentIds, DateTimeOffset StartedAt, DateTimeOffset? EndedAt)
     {
