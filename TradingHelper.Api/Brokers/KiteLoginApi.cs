@@ -12,18 +12,19 @@ using TradingHelper.Core.Market;
 namespace TradingHelper.Api.Brokers;
 
 /// <summary>
-/// The daily Kite login under <c>/api/brokers/kite</c>: a redirect to Kite, the callback Kite redirects back to (which
-/// hands the request token to the Ingestor and waits for the outcome), and the session's status. The browser drives
-/// these GETs, so they take no API key; no response ever carries a token.
+/// The daily Kite login under <c>/api/brokers/kite</c>: a redirect to Kite with a one-time state, the callback Kite
+/// redirects back to (which takes the state, hands the request token to the Ingestor and waits for the outcome), and the
+/// session's status. The browser drives these GETs, so they take no API key; no response ever carries a token.
 /// </summary>
 public static partial class KiteLoginApi
 {
+    private const string LogInAgain = "log in again at /api/brokers/kite/login";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     public static IEndpointRouteBuilder MapKiteLoginApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/brokers/kite").WithTags("Brokers");
-        api.MapGet("/login", Login).WithName("KiteLogin").WithSummary("Redirect to Kite's login page");
+        api.MapGet("/login", LoginAsync).WithName("KiteLogin").WithSummary("Redirect to Kite's login page");
         api.MapGet("/callback", CallbackAsync).WithName("KiteLoginCallback").WithSummary("Where Kite redirects after a login; completes the session");
         api.MapGet("/session", GetSessionAsync).WithName("KiteSession").WithSummary("Whether a Kite session is in force, and until when");
         return app;
@@ -33,10 +34,12 @@ public static partial class KiteLoginApi
     {
         builder.Services.AddOptions<KiteLoginOptions>().BindConfiguration(KiteLoginOptions.SectionName);
         builder.Services.AddCommandPublisher();
+        builder.Services.AddSingleton<KiteLoginStates>();
         return builder;
     }
 
-    private static Results<RedirectHttpResult, ProblemHttpResult> Login(IOptions<KiteLoginOptions> options)
+    private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> LoginAsync(
+        IOptions<KiteLoginOptions> options, KiteLoginStates states, HttpContext context)
     {
         var settings = options.Value;
         if (string.IsNullOrWhiteSpace(settings.ApiKey))
@@ -45,13 +48,18 @@ public static partial class KiteLoginApi
                 "Kite:ApiKey is not configured for the Api; set it (environment variable Kite__ApiKey) to the api_key of your Kite Connect app.",
                 statusCode: StatusCodes.Status503ServiceUnavailable, title: "Kite login is not configured");
         }
-        return TypedResults.Redirect($"{settings.LoginUrl}?v=3&api_key={Uri.EscapeDataString(settings.ApiKey)}");
+        var state = await states.IssueAsync(context);
+        // Kite appends redirect_params to its redirect back, so the callback learns which login it completes.
+        var redirectParams = Uri.EscapeDataString($"state={state}");
+        return TypedResults.Redirect($"{settings.LoginUrl}?v=3&api_key={Uri.EscapeDataString(settings.ApiKey)}&redirect_params={redirectParams}");
     }
 
     private static async Task<Results<Ok<KiteLoginResponse>, ValidationProblem, ProblemHttpResult>> CallbackAsync(
         [FromQuery(Name = "request_token")] string? requestToken,
         [FromQuery] string? status,
+        [FromQuery] string? state,
         [AsParameters] KiteLoginServices services,
+        HttpContext context,
         CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(requestToken) || !RequestTokenPattern().IsMatch(requestToken))
@@ -60,7 +68,12 @@ public static partial class KiteLoginApi
         }
         if (!string.Equals(status, "success", StringComparison.Ordinal))
         {
-            return Invalid("status", $"Kite reported the login as '{status}', not 'success'; log in again at /api/brokers/kite/login.");
+            return Invalid("status", $"Kite reported the login as '{status}', not 'success'; {LogInAgain}.");
+        }
+        // Only the browser that started a login may complete it, once: a request token from anyone else never reaches the Ingestor.
+        if (!await services.States.TryTakeAsync(state, context))
+        {
+            return Invalid("state", $"The login's state is missing, unknown, expired, already used or from another browser; {LogInAgain}.");
         }
 
         var correlationId = Guid.NewGuid().ToString("N");
@@ -73,14 +86,17 @@ public static partial class KiteLoginApi
             if ((string?)await database.StringGetAsync(BrokerSessionKeys.Result(correlationId)) is { } json
                 && JsonSerializer.Deserialize<BrokerSessionResult>(json, CommandJson.Options) is { } result)
             {
-                return result.Succeeded
-                    ? TypedResults.Ok(new KiteLoginResponse(true, result.ExpiresAt, $"Logged in to Kite until 06:00 IST ({Ist(result.ExpiresAt)})."))
-                    : TypedResults.Problem(result.Error, statusCode: StatusCodes.Status502BadGateway, title: "Kite login failed");
+                return result switch
+                {
+                    { Succeeded: true } => TypedResults.Ok(new KiteLoginResponse(true, result.ExpiresAt, $"Logged in to Kite until 06:00 IST ({Ist(result.ExpiresAt)}).")),
+                    { RequestTokenRefused: true } => Invalid("request_token", $"{result.Error} A request token works once, for a few minutes; {LogInAgain}."),
+                    _ => TypedResults.Problem(result.Error, statusCode: StatusCodes.Status502BadGateway, title: "Kite login failed"),
+                };
             }
             await Task.Delay(PollInterval, services.Time, cancellationToken);
         }
         return TypedResults.Problem(
-            $"The Ingestor did not complete the login within {services.Options.Value.CallbackTimeout.TotalSeconds:0} s; check GET /api/brokers/kite/session, or log in again.",
+            $"The Ingestor did not complete the login within {services.Options.Value.CallbackTimeout.TotalSeconds:0} s; check GET /api/brokers/kite/session, or {LogInAgain}.",
             statusCode: StatusCodes.Status504GatewayTimeout, title: "Kite login is still pending");
     }
 
@@ -91,7 +107,7 @@ public static partial class KiteLoginApi
         // An expiry that passed while no Ingestor was there to say so is still an expiry.
         if (status is { Valid: true, ExpiresAt: { } expiresAt } && expiresAt <= time.GetUtcNow())
         {
-            status = status with { Valid = false, Problem = "Kite access token expired at 06:00 IST; log in again at /api/brokers/kite/login" };
+            status = status with { Valid = false, Problem = $"Kite access token expired at 06:00 IST; {LogInAgain}" };
         }
         return TypedResults.Ok(status ?? new BrokerSessionStatus(false, null, "No Kite session has been reported by an Ingestor yet.", time.GetUtcNow()));
     }
@@ -110,4 +126,5 @@ public static partial class KiteLoginApi
 public sealed record KiteLoginResponse(bool LoggedIn, DateTimeOffset? ExpiresAt, string Message);
 
 /// <summary>Services the login callback uses.</summary>
-public sealed record KiteLoginServices(CommandPublisher Publisher, IConnectionMultiplexer Redis, IOptions<KiteLoginOptions> Options, TimeProvider Time);
+public sealed record KiteLoginServices(
+    CommandPublisher Publisher, IConnectionMultiplexer Redis, KiteLoginStates States, IOptions<KiteLoginOptions> Options, TimeProvider Time);

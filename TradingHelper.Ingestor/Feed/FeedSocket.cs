@@ -6,10 +6,10 @@ namespace TradingHelper.Ingestor.Feed;
 
 /// <summary>
 /// The socket mechanics every broker feed connection shares, kept across its redials: whole-message reads into a pooled
-/// buffer, the watchdog's view of activity, the close handshake, and the feed gap a dropped subscribed socket leaves.
-/// The connection keeps what differs per broker: dialling, the protocol, its subscriptions and its state.
+/// buffer, the watchdog's view of activity, the close handshake, the feed gap a dropped subscribed socket leaves, and the
+/// count of bad frames. The connection keeps what differs per broker: dialling, the protocol, its subscriptions and its state.
 /// </summary>
-public sealed class FeedSocket
+public sealed class FeedSocket : IDisposable
 {
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
 
@@ -25,6 +25,7 @@ public sealed class FeedSocket
     private readonly KeyValuePair<string, object?> _connectionTag;
     private readonly Action<string> _logCloseFailed;
     private readonly Action<string> _logAborting;
+    private readonly BadFrameLog _badFrames;
     private byte[]? _buffer;
     private long _lastActivityTicks;
     private long _lastFrameTicks;
@@ -45,8 +46,9 @@ public sealed class FeedSocket
     /// <param name="time">The clock.</param>
     /// <param name="logCloseFailed">Logs a failed close handshake in the connection's own words.</param>
     /// <param name="logAborting">Logs a socket cut off without a close answer in the connection's own words.</param>
+    /// <param name="logBadFramesSummary">Logs, in the connection's own words, how many bad packets or frames went unlogged in an interval.</param>
     public FeedSocket(string broker, string connection, int initialBufferSize, int maxMessageSize, SemaphoreSlim sendLock, FeedGapRecorder gaps,
-        BrokerFeedMetrics metrics, TimeProvider time, Action<string> logCloseFailed, Action<string> logAborting)
+        BrokerFeedMetrics metrics, TimeProvider time, Action<string> logCloseFailed, Action<string> logAborting, Action<long, TimeSpan> logBadFramesSummary)
     {
         _broker = broker;
         _connection = connection;
@@ -60,6 +62,7 @@ public sealed class FeedSocket
         _connectionTag = new("connection", connection);
         _logCloseFailed = logCloseFailed;
         _logAborting = logAborting;
+        _badFrames = new BadFrameLog(time, logBadFramesSummary);
     }
 
     /// <summary>The message <see cref="ReceiveAsync"/> read last; valid until the next read or <see cref="ReleaseBuffer"/>.</summary>
@@ -147,6 +150,16 @@ public sealed class FeedSocket
     }
 
     /// <summary>
+    /// Counts bad packets or frames the connection skipped, every one, in <c>tradinghelper.broker.frames.bad</c>; returns
+    /// true when the connection should log them now (see <see cref="BadFrameLog"/>).
+    /// </summary>
+    public bool CountBadFrames(int count)
+    {
+        _metrics.FramesBad.Add(count, _brokerTag, _connectionTag);
+        return _badFrames.ShouldLog(count);
+    }
+
+    /// <summary>
     /// Reads one whole message into <see cref="Buffer"/>, growing it from the pool, and marks the socket alive. Returns the
     /// message's length, or null with <paramref name="ended"/> saying why the session is over: the server closed it (answered
     /// here) or the message outgrew the largest allowed.
@@ -186,6 +199,8 @@ public sealed class FeedSocket
         Touch(receivedAt);
         return new FeedMessage(receivedAt, length, result.MessageType, null);
     }
+
+    public void Dispose() => _badFrames.Dispose();
 
     /// <summary>Gives the receive buffer back to the pool when a session ends.</summary>
     public void ReleaseBuffer()

@@ -32,6 +32,9 @@ public sealed partial class FyersFeedConnection
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fyers data socket: skipped undecodable data frame {MessageNumber} ({Total} on this socket)")]
     private static partial void LogBadFrame(ILogger logger, uint messageNumber, long total);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fyers data socket: {Count} more undecodable data frames skipped in the last {Seconds:0} s")]
+    private static partial void LogBadFramesSummary(ILogger logger, long count, double seconds);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fyers data socket: the close handshake failed: {Error}")]
     private static partial void LogCloseFailed(ILogger logger, string error);
 

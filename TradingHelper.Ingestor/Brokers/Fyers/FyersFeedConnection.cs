@@ -59,7 +59,8 @@ public sealed partial class FyersFeedConnection : IDisposable
         _time = timeProvider;
         _logger = logger;
         _feed = new FeedSocket(FyersFeed.BrokerName, Label, InitialBufferSize, MaxMessageSize, _sendLock, gaps, metrics, timeProvider,
-            error => LogCloseFailed(_logger, error), reason => LogAborting(_logger, reason));
+            error => LogCloseFailed(_logger, error), reason => LogAborting(_logger, reason),
+            (count, interval) => LogBadFramesSummary(_logger, count, interval.TotalSeconds));
         // A new token in the configuration wakes a connection that waits for one.
         _optionsChanged = options.OnChange(_ => Release(_changed));
         metrics.TrackState(ObserveState);
@@ -173,6 +174,7 @@ public sealed partial class FyersFeedConnection : IDisposable
 
     public void Dispose()
     {
+        _feed.Dispose();
         _optionsChanged?.Dispose();
         _sendLock.Dispose();
         _changed.Dispose();
@@ -319,8 +321,10 @@ public sealed partial class FyersFeedConnection : IDisposable
                 if (frame.Malformed)
                 {
                     Interlocked.Increment(ref _malformedFrames);
-                    _metrics.FramesBad.Add(1, _brokerTag, _connectionTag);
-                    LogBadFrame(_logger, frame.MessageNumber, session.Decoder.MalformedFrames);
+                    if (_feed.CountBadFrames(1))
+                    {
+                        LogBadFrame(_logger, frame.MessageNumber, session.Decoder.MalformedFrames);
+                    }
                 }
                 if (frame.AckDue)
                 {

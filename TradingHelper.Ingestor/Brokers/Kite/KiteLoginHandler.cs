@@ -45,7 +45,7 @@ public sealed partial class KiteLoginHandler(
         catch (KiteApiException exception)
         {
             LogLoginFailed(logger, exception.Message);
-            await store.WriteResultAsync(command.CorrelationId, new BrokerSessionResult(false, null, exception.Message));
+            await store.WriteResultAsync(command.CorrelationId, new BrokerSessionResult(false, null, exception.Message, IsRequestTokenRefused(exception)));
             throw new CommandRejectedException($"Kite login failed: {exception.Message}");
         }
 
@@ -64,9 +64,16 @@ public sealed partial class KiteLoginHandler(
             // The token is in force here; only a restart before 06:00 would need a new login.
             LogPersistFailed(logger, exception);
         }
-        await store.WriteResultAsync(command.CorrelationId, new BrokerSessionResult(true, expiresAt, null));
+        await store.WriteResultAsync(command.CorrelationId, new BrokerSessionResult(true, expiresAt, null, false));
         LogLoggedIn(logger, grant.UserId, expiresAt);
     }
+
+    // Kite answers a used, expired or unknown request token with a TokenException, and a wrong checksum or api_key too;
+    // those name the field in backticks and are this app's configuration, which a new login cannot mend.
+    private static bool IsRequestTokenRefused(KiteApiException exception) =>
+        exception is KiteTokenException
+        && !exception.Message.Contains("`checksum`", StringComparison.Ordinal)
+        && !exception.Message.Contains("`api_key`", StringComparison.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kite login succeeded for user {UserId}; the session lasts until {ExpiresAt:O}")]
     private static partial void LogLoggedIn(ILogger logger, string? userId, DateTimeOffset expiresAt);

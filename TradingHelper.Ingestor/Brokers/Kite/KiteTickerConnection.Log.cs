@@ -30,6 +30,9 @@ public sealed partial class KiteTickerConnection
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kite connection {Connection}: unreadable text frame skipped: {Error}")]
     private static partial void LogBadText(ILogger logger, string connection, string error);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kite connection {Connection}: {Count} more undecodable packets or frames skipped in the last {Seconds:0} s")]
+    private static partial void LogBadFramesSummary(ILogger logger, string connection, long count, double seconds);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kite connection {Connection}: Kite reports an error: {Error}")]
     private static partial void LogKiteError(ILogger logger, string connection, string error);
 

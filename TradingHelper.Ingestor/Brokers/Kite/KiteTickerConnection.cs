@@ -58,7 +58,8 @@ public sealed partial class KiteTickerConnection : IDisposable
         _connectionTag = new("connection", Label);
         _random = new Random(Random.Shared.Next());
         _feed = new FeedSocket(services.BrokerName, Label, InitialBufferSize, MaxMessageSize, _sendLock, services.Gaps, services.Metrics, _time,
-            error => LogCloseFailed(_logger, Label, error), reason => LogAborting(_logger, Label, reason));
+            error => LogCloseFailed(_logger, Label, error), reason => LogAborting(_logger, Label, reason),
+            (count, interval) => LogBadFramesSummary(_logger, Label, count, interval.TotalSeconds));
         services.Metrics.TrackState(ObserveState);
         services.Metrics.StartCounting(_brokerTag, _connectionTag);
     }
@@ -358,9 +359,8 @@ public sealed partial class KiteTickerConnection : IDisposable
     private async Task HandleBinaryAsync(byte[] buffer, int length, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         var count = Decode(buffer.AsSpan(0, length), receivedAt, out var skipped);
-        if (skipped > 0)
+        if (skipped > 0 && _feed.CountBadFrames(skipped))
         {
-            _services.Metrics.FramesBad.Add(skipped, _brokerTag, _connectionTag);
             LogBadPackets(_logger, Label, skipped, length);
         }
         if (count == 0)
@@ -411,8 +411,10 @@ public sealed partial class KiteTickerConnection : IDisposable
     {
         if (!KiteTextMessage.TryParse(utf8, out var message, out var error))
         {
-            _services.Metrics.FramesBad.Add(1, _brokerTag, _connectionTag);
-            LogBadText(_logger, Label, error);
+            if (_feed.CountBadFrames(1))
+            {
+                LogBadText(_logger, Label, error);
+            }
             return;
         }
         switch (message.Kind)
@@ -498,6 +500,7 @@ public sealed partial class KiteTickerConnection : IDisposable
 
     public void Dispose()
     {
+        _feed.Dispose();
         _sendLock.Dispose();
         _changed.Dispose();
     }

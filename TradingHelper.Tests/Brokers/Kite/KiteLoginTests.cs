@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,7 @@ using TradingHelper.Core.Brokers;
 using TradingHelper.Core.Brokers.Kite;
 using TradingHelper.Core.Commands;
 using TradingHelper.Ingestor.Brokers.Kite;
+using TradingHelper.Tests.Api;
 using TradingHelper.Tests.Infrastructure;
 using TradingHelper.Tests.Simulator;
 using TradingHelper.Tests.Storage;
@@ -28,8 +30,7 @@ public sealed class KiteLoginTests(TestServers servers)
         await using var login = await LoginHarness.StartAsync(servers, kite, "kite_login_ok");
         var ct = TestContext.Current.CancellationToken;
 
-        using var redirect = await login.Browser.GetAsync("/api/brokers/kite/login", ct);
-        using var callback = await login.Browser.GetAsync("/api/brokers/kite/callback?request_token=Rq7token42&action=login&status=success", ct);
+        using var callback = await login.LogInAsync("Rq7token42");
         var body = await callback.Content.ReadAsStringAsync(ct);
         var accessToken = kite.Session.AccessToken;
         var future = await KiteRestClientTests.NiftyFutureAsync(kite);
@@ -41,8 +42,6 @@ public sealed class KiteLoginTests(TestServers servers)
         var stored = (string?)await login.Redis.GetDatabase().StringGetAsync(tokenKey);
         var restored = await new KiteSessionStore(login.Redis, kite.Options, TimeProvider.System).LoadTokenAsync();
 
-        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
-        Assert.Equal("https://kite.example/connect/login?v=3&api_key=test_api_key", redirect.Headers.Location?.ToString());
         Assert.Equal(HttpStatusCode.OK, callback.StatusCode);
         Assert.Contains("until 06:00 IST", body, StringComparison.Ordinal);
         Assert.NotNull(accessToken);
@@ -71,7 +70,7 @@ public sealed class KiteLoginTests(TestServers servers)
         await using var login = await LoginHarness.StartAsync(servers, kite, "kite_login_refused");
         var ct = TestContext.Current.CancellationToken;
 
-        using var callback = await login.Browser.GetAsync("/api/brokers/kite/callback?request_token=Rq7token43&status=success", ct);
+        using var callback = await login.LogInAsync("Rq7token43");
         var problem = await callback.Content.ReadAsStringAsync(ct);
 
         Assert.Equal(HttpStatusCode.BadGateway, callback.StatusCode);
@@ -79,6 +78,56 @@ public sealed class KiteLoginTests(TestServers servers)
         Assert.Null(kite.Session.AccessToken);
         Assert.False(await login.Redis.GetDatabase().KeyExistsAsync(BrokerSessionKeys.Token("kite")));
         Assert.DoesNotContain("wrong_secret", kite.Logs.AllText + login.ApiLogs.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_request_token_kite_refuses_as_used_is_the_browsers_error_and_asks_for_a_new_login()
+    {
+        await using var kite = new KiteHarness(loggedIn: false);
+        await using var login = await LoginHarness.StartAsync(servers, kite, "kite_login_used_token");
+
+        using var first = await login.LogInAsync("Rq7token44");
+        using var again = await login.LogInAsync("Rq7token44");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var message = await Problems.AssertFieldProblemAsync(again, "request_token");
+        Assert.Contains("Token is invalid or has expired", message, StringComparison.Ordinal);
+        Assert.Contains("log in again at /api/brokers/kite/login", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_callback_refuses_a_request_token_without_the_unused_state_this_browsers_login_was_given()
+    {
+        await using var kite = new KiteHarness(loggedIn: false);
+        await using var login = await LoginHarness.StartAsync(servers, kite, "kite_login_state");
+        var ct = TestContext.Current.CancellationToken;
+        using var otherBrowser = login.NewBrowser();
+        using var othersLogin = await otherBrowser.GetAsync("/api/brokers/kite/login", ct);
+        const string Callback = "/api/brokers/kite/callback?action=login&status=success";
+
+        using var withoutState = await login.Browser.GetAsync($"{Callback}&request_token=Rq7token50", ct);
+        using var guessedState = await login.Browser.GetAsync($"{Callback}&request_token=Rq7token51&state=Rq7guess", ct);
+        using var othersState = await login.Browser.GetAsync($"{Callback}&request_token=Rq7token52&{LoginHarness.RedirectParams(othersLogin)}", ct);
+        var sessionAfterRefusals = kite.Session.AccessToken;
+        using var loggedIn = await otherBrowser.GetAsync($"{Callback}&request_token=Rq7token53&{LoginHarness.RedirectParams(othersLogin)}", ct);
+        // Someone who copied that browser's callback and cookie replays them with a request token of their own.
+        using var replayer = login.NewBrowser(handleCookies: false);
+        var cookie = Assert.Single(othersLogin.Headers.GetValues("Set-Cookie"));
+        replayer.DefaultRequestHeaders.Add("Cookie", cookie.Split(';')[0]);
+        using var replayed = await replayer.GetAsync($"{Callback}&request_token=Rq7token54&{LoginHarness.RedirectParams(othersLogin)}", ct);
+
+        foreach (var refused in new[] { withoutState, guessedState, othersState, replayed })
+        {
+            var message = await Problems.AssertFieldProblemAsync(refused, "state");
+            Assert.Contains("log in again at /api/brokers/kite/login", message, StringComparison.Ordinal);
+        }
+        // The refused request tokens never reached the Ingestor, which would have put them in force.
+        Assert.Null(sessionAfterRefusals);
+        Assert.Equal(HttpStatusCode.OK, loggedIn.StatusCode);
+        Assert.Matches("^https://kite\\.example/connect/login\\?v=3&api_key=test_api_key&redirect_params=state%3D[A-Za-z0-9_-]{43}$",
+            othersLogin.Headers.Location?.ToString());
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -126,7 +175,7 @@ public sealed class KiteLoginTests(TestServers servers)
                 ["Kite:LoginUrl"] = "https://kite.example/connect/login",
                 ["Logging:LogLevel:Default"] = "Trace",
             }).WithWebHostBuilder(builder => builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(harness.ApiLogs)));
-            harness.Browser = harness._api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+            harness.Browser = harness.NewBrowser();
 
             var store = new KiteSessionStore(harness.Redis, kite.Options, TimeProvider.System);
             var handler = new KiteLoginHandler(kite.Client, kite.Session, store, TimeProvider.System, kite.LoggerFactory.CreateLogger<KiteLoginHandler>());
@@ -135,6 +184,26 @@ public sealed class KiteLoginTests(TestServers servers)
                 TimeProvider.System, kite.LoggerFactory.CreateLogger<CommandConsumer>());
             await harness._consumer.StartAsync(TestContext.Current.CancellationToken);
             return harness;
+        }
+
+        /// <summary>What Kite's login page echoes back to the callback: the decoded <c>redirect_params</c> of the /login redirect.</summary>
+        public static string RedirectParams(HttpResponseMessage loginRedirect) =>
+            QueryHelpers.ParseQuery(loginRedirect.Headers.Location?.Query).GetValueOrDefault("redirect_params").ToString();
+
+        /// <summary>A browser of its own: its own cookies, redirects not followed.</summary>
+        public HttpClient NewBrowser(bool handleCookies = true) =>
+            _api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = handleCookies });
+
+        /// <summary>
+        /// Logs in as <see cref="Browser"/> and Kite do: /login, then Kite's redirect to the callback with a request token,
+        /// the status and the redirect_params it was given.
+        /// </summary>
+        public async Task<HttpResponseMessage> LogInAsync(string requestToken)
+        {
+            var ct = TestContext.Current.CancellationToken;
+            using var redirect = await Browser.GetAsync("/api/brokers/kite/login", ct);
+            Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+            return await Browser.GetAsync($"/api/brokers/kite/callback?request_token={requestToken}&action=login&status=success&{RedirectParams(redirect)}", ct);
         }
 
         public async ValueTask DisposeAsync()
