@@ -64,8 +64,9 @@ public sealed partial class KiteLoginHandler(
             // The token is in force here; only a restart before 06:00 would need a new login.
             LogPersistFailed(logger, exception);
         }
-        await store.WriteResultAsync(command.CorrelationId, new BrokerSessionResult(true, expiresAt, null, false));
+        // Logged before the result is written: the callback answers as soon as it reads the result.
         LogLoggedIn(logger, grant.UserId, expiresAt);
+        await store.WriteResultAsync(command.CorrelationId, new BrokerSessionResult(true, expiresAt, null, false));
     }
 
     // Kite answers a used, expired or unknown request token with a TokenException, and a wrong checksum or api_key too;
