@@ -138,6 +138,18 @@ public sealed class FeedSocket : IDisposable
     /// <summary>The socket is gone: its subscriptions no longer count as awaiting data.</summary>
     public void Detached() => Interlocked.Exchange(ref _awaitingFirstFrame, 0);
 
+    /// <summary>
+    /// Instruments handed to this connection while its gap is open (moved from another connection, or newly subscribed,
+    /// during the outage) stream nothing either: the open gap covers them too.
+    /// </summary>
+    public void WidenGap(int[] instrumentIds)
+    {
+        if (Volatile.Read(ref _gapOpen) && instrumentIds.Length > 0)
+        {
+            _gaps.Open(_broker, _connection, instrumentIds, _time.GetUtcNow());
+        }
+    }
+
     /// <summary>Opens a gap for the instruments a dropped socket carried, from its last data (or its subscribing, if later).</summary>
     /// <param name="instrumentIds">Sorted and distinct.</param>
     public void OpenGap(int[] instrumentIds)

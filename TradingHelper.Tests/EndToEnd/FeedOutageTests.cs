@@ -45,7 +45,7 @@ public sealed class FeedOutageTests(TestServers servers)
         await rig.FaultAsync("close");
         await MarketRig.UntilAsync(() => GapsAsync(api), gaps => gaps.Count == 1 && !gaps[0].GetProperty("open").GetBoolean(),
             "the close is a gap, ended once the socket resubscribed", Describe);
-        await rig.FaultAsync("stall", seconds: 6);
+        await rig.FaultAsync("stall", seconds: 7.5);
         await MarketRig.UntilAsync(() => GapsAsync(api), gaps => gaps.Count == 2 && gaps.All(gap => !gap.GetProperty("open").GetBoolean()),
             "the stall longer than the watchdog is a second gap, ended when data flowed again", Describe);
 

@@ -86,7 +86,9 @@ public sealed partial class KiteTickerConnection : IDisposable
     public async Task ApplyAsync(Dictionary<uint, DesiredSubscription> shard, CancellationToken cancellationToken)
     {
         // The map is swapped before subscribing, so the first tick of a new token already has its instrument id.
+        var before = Volatile.Read(ref _desired);
         Volatile.Write(ref _desired, shard);
+        _feed.WidenGap([.. shard.Where(pair => !before.ContainsKey(pair.Key)).Select(pair => pair.Value.InstrumentId).Distinct().Order()]);
         _changed.Release();
         await _sendLock.WaitAsync(cancellationToken);
         try

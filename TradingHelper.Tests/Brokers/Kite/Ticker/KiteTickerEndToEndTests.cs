@@ -71,7 +71,8 @@ public sealed class KiteTickerEndToEndTests(TestServers servers)
             "each of the three sockets recorded a gap and closed it after resubscribing");
 
         var beforeStall = TimeProvider.System.GetUtcNow();
-        await rig.FaultAsync("stall", seconds: 6);
+        // Not a multiple of the 3 s watchdog: data returning just as a redialled socket's watchdog expires would be a second gap.
+        await rig.FaultAsync("stall", seconds: 7.5);
         var afterStall = TimeProvider.System.GetUtcNow();
         var allGaps = await TickerRig.UntilAsync(rig.GapsAsync, gaps => gaps.Count == 6 && gaps.All(gap => gap.EndedAt is not null),
             "the stall cost each socket one more gap (however many redials the watchdog needed), closed when data flowed again");
@@ -116,7 +117,7 @@ public sealed class KiteTickerEndToEndTests(TestServers servers)
         foreach (var gap in allGaps.Skip(3))
         {
             Assert.True(gap.StartedAt <= afterStall, $"gap {gap} must start before the stall was armed at {afterStall:HH:mm:ss.fff}");
-            Assert.True(gap.EndedAt >= beforeStall.AddSeconds(6), $"gap {gap} must last until the 6 s stall from {beforeStall:HH:mm:ss.fff} ended");
+            Assert.True(gap.EndedAt >= beforeStall.AddSeconds(7.5), $"gap {gap} must last until the 7.5 s stall from {beforeStall:HH:mm:ss.fff} ended");
         }
         Assert.All(allGaps, gap => Assert.Equal(byConnection[gap.Connection], gap.InstrumentIds));
     }
@@ -144,6 +145,39 @@ public sealed class KiteTickerEndToEndTests(TestServers servers)
 
         var ended = Assert.Single(await TickerRig.UntilAsync(rig.GapsAsync, gaps => gaps.Count == 1 && gaps[0].EndedAt is not null, "market data ends the gap"));
         Assert.True(ended.EndedAt >= quietEnds.AddSeconds(-1), $"gap {ended} ended before the market data returned at {quietEnds:HH:mm:ss.fff}");
+    }
+
+    [Fact]
+    public async Task An_instrument_handed_to_a_connection_during_its_outage_is_in_its_gap()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var rig = await TickerRig.StartAsync(servers, "ticker_gap_widened", ticksPerSecond: 50, new Dictionary<string, string?>
+        {
+            ["Kite:SubscriptionRefreshInterval"] = "01:00:00",
+        });
+        var rows = await SimulatedInstruments.ReadAsync(rig.Simulator, ct);
+        var chosen = rows.Where(row => row is { Segment: "NSE", Type: "EQ" }).Take(2).ToList();
+        var ids = await SimulatedInstruments.InsertAsync(rig.Database, chosen, ct);
+        await SimulatedInstruments.SubscribeAsync(rig.Database, ids[chosen[0].Token], "full");
+        rig.StartIngestor();
+        await TickerRig.UntilAsync(rig.StoredCountsAsync, counts => counts.GetValueOrDefault(ids[chosen[0].Token]) > 0, "ticks are stored");
+
+        await rig.FaultAsync("quiet", seconds: 10);
+        await rig.FaultAsync("close");
+        await TickerRig.UntilAsync(rig.StatsAsync, stats => stats.OpenConnectionSubscriptions.SequenceEqual([1]) && stats.OpenConnectionHeartbeats.Single() >= 1,
+            "the socket is back, carrying heartbeats but no data");
+        await TickerRig.UntilAsync(rig.GapsAsync, gaps => gaps.Count == 1 && gaps[0].EndedAt is null, "the drop opened a gap");
+
+        // While the gap is open, the connection is handed a second instrument: it streams nothing either.
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(rig.Redis);
+        await SimulatedInstruments.SubscribeAsync(rig.Database, ids[chosen[1].Token], "full");
+        await new CommandPublisher(redis, Options.Create(new CommandStreamOptions()), TimeProvider.System).PublishAsync(CommandKind.SyncSubscriptions, new { }, ct);
+        var widened = Assert.Single(await TickerRig.UntilAsync(rig.GapsAsync, gaps => gaps.Count == 1 && gaps[0].InstrumentIds.Length == 2,
+            "the open gap takes in the instrument handed over during the outage"));
+        Assert.Equal(ids.Values.Order(), widened.InstrumentIds);
+
+        var ended = Assert.Single(await TickerRig.UntilAsync(rig.GapsAsync, gaps => gaps.Count == 1 && gaps[0].EndedAt is not null, "market data ends the gap"));
+        Assert.Equal(ids.Values.Order(), ended.InstrumentIds);
     }
 
     [Fact]
