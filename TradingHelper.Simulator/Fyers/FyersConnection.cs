@@ -186,7 +186,6 @@ internal sealed class FyersConnection : SimulatedSocket
                     _topics[topic] = stream;
                     added.Add(stream);
                 }
-                RebuildStreaming();
             }
         }
         if (unknown > 0)
@@ -233,6 +232,12 @@ internal sealed class FyersConnection : SimulatedSocket
         }
         finally
         {
+            // Updates of a new topic start only after its snapshot, as Fyers sends them: the client learns the topic's
+            // id from the snapshot, and the streaming frames are built under the same send lock.
+            lock (_gate)
+            {
+                RebuildStreaming();
+            }
             SendLock.Release();
         }
     }
