@@ -27,7 +27,8 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
     // After a crash (kill -9, power loss) no gap row marks the outage: the newest tick stored for the connection's
     // instruments is where their stream stopped. Per instrument via the (instrument_id, time) index, so a day of ticks is
     // not scanned; a row the earlier run left open already marks the outage (DO NOTHING); no recent tick (a fresh install,
-    // a long pause) or one from moments ago opens nothing.
+    // a long pause) or one from moments ago opens nothing. Ticks this run received are not the earlier run's: on a busy
+    // machine the writer can commit them before this record is written, and they would hide the outage.
     private const string OpenSinceLastTickSql = """
         INSERT INTO feed_gaps (broker, connection, instrument_ids, started_at)
         SELECT $1, $2, $3, last_tick.at
@@ -36,7 +37,7 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
             FROM unnest($3::integer[]) AS instrument(id)
             CROSS JOIN LATERAL (
                 SELECT t.received_at FROM tick_data t
-                WHERE t.instrument_id = instrument.id AND t.time > $4 - interval '1 day'
+                WHERE t.instrument_id = instrument.id AND t.time > $4 - interval '1 day' AND t.received_at < $4
                 ORDER BY t.time DESC LIMIT 1
             ) newest
         ) last_tick
