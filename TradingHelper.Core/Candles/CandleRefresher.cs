@@ -1,3 +1,4 @@
+using System.Data;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -35,9 +36,10 @@ public sealed partial class CandleRefresher(
             {
                 await RefreshAsync(profile, stoppingToken);
             }
-            catch (NpgsqlException exception) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
-                // The watermark stays where it was, so the next run that reaches the database catches up.
+                // The watermark stays where it was, so the next run that reaches the database catches up. Any error
+                // is survived: an exception escaping here would stop the host, and with it the capture.
                 LogRefreshFailed(logger, exception);
             }
         }
@@ -63,9 +65,10 @@ public sealed partial class CandleRefresher(
             {
                 changed += await RefreshInvalidatedAsync(connection, profile, cancellationToken);
             }
-            catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested)
+            catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested && connection.FullState == ConnectionState.Open)
             {
-                // Late ticks wait for the next run; the live minutes must not wait behind them.
+                // Late ticks wait for the next run; the live minutes must not wait behind them. A lost session ends
+                // the run instead: its connection cannot run the live minutes either.
                 LogRefreshFailed(logger, exception);
             }
             if (profile == StorageProfile.Postgres)

@@ -48,7 +48,7 @@ public sealed partial class DatabaseSizeSampler : BackgroundService
             {
                 await SampleAsync(stoppingToken);
             }
-            catch (NpgsqlException exception) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
                 // The last size stays on the gauge; the storage health check reports the outage itself.
                 LogSampleFailed(_logger, exception);

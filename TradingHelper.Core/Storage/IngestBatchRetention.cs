@@ -40,7 +40,7 @@ internal sealed partial class IngestBatchRetention(
                 {
                     LogSwept(logger, await SweepAsync(stoppingToken));
                 }
-                catch (NpgsqlException exception)
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
                 {
                     // Harmless to miss a sweep: the rows only take space until the next one.
                     LogSweepFailed(logger, exception);

@@ -35,7 +35,7 @@ public sealed partial class PartitionMaintenance(
             {
                 await MaintainAsync(stoppingToken);
             }
-            catch (NpgsqlException exception) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
                 // Ticks of a day without a partition wait in the default partition until a later run succeeds.
                 LogMaintenanceFailed(logger, exception);

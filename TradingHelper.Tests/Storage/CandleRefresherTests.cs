@@ -109,6 +109,40 @@ public sealed class CandleRefresherTests(TestServers servers)
         Assert.Equal(1, afterwards);
     }
 
+    [Fact]
+    public async Task A_session_lost_while_refreshing_late_ticks_fails_the_run_with_the_database_error_and_the_next_run_catches_up()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await StorageTestDatabase.CreateAsync(servers, "refresh_session_lost");
+        var clock = new FakeTimeProvider(At("2026-01-05 11:00:00"));
+        var refresher = CreateRefresher(database, clock);
+        await database.TickAsync(Future, "2026-01-05 09:30:10", 100m, 10);
+        await database.ExecuteAsync($"SELECT invalidate_candles('{At("2026-01-05 09:30:10"):O}', '{At("2026-01-05 09:30:10"):O}')");
+        await using var blocker = await database.DataSource.OpenConnectionAsync(ct);
+        await using var hold = await blocker.BeginTransactionAsync(ct);
+        await using (var command = new Npgsql.NpgsqlCommand("LOCK TABLE candle_invalidations IN ACCESS EXCLUSIVE MODE", blocker, hold))
+        {
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        var run = refresher.RefreshAsync(StorageProfile.Postgres, ct);
+        var refresherSession = 0;
+        while (refresherSession == 0 && !run.IsCompleted)
+        {
+            await Task.Delay(20, ct);
+            refresherSession = await database.ScalarAsync<int>(
+                "SELECT coalesce(max(pid), 0) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM candle_invalidations%'");
+        }
+        await database.ExecuteAsync($"SELECT pg_terminate_backend({refresherSession})");
+        await hold.RollbackAsync(ct);
+
+        // The periodic loop survives a database error; anything else would stop the host.
+        await Assert.ThrowsAnyAsync<Npgsql.NpgsqlException>(() => run);
+        var next = await refresher.RefreshAsync(StorageProfile.Postgres, ct);
+        Assert.Equal(1, next);
+        Assert.Equal("2026-01-05 09:30|100|100|100|10", await CandleRowAsync(database, At("2026-01-05 09:30")));
+    }
+
     private static CandleRefresher CreateRefresher(StorageTestDatabase database, TimeProvider clock) =>
         new(database.DataSource, new StorageState(), Options.Create(new CandleOptions()), Options.Create(new StorageOptions()), clock, NullLogger<CandleRefresher>.Instance);
 
