@@ -15,7 +15,8 @@ public sealed class FeedGapStore(NpgsqlDataSource dataSource)
             SELECT g.id, g.broker, g.connection, g.started_at, g.ended_at, g.instrument_ids, j.id, j.status,
                    coalesce((SELECT array_agg(i.exchange ORDER BY i.instrument_id) FROM instruments i WHERE i.instrument_id = ANY(g.instrument_ids)), '{}'),
                    coalesce((SELECT array_agg(i.tradingsymbol ORDER BY i.instrument_id) FROM instruments i WHERE i.instrument_id = ANY(g.instrument_ids)), '{}'),
-                   coalesce((SELECT array_agg(i.instrument_id ORDER BY i.instrument_id) FROM instruments i WHERE i.instrument_id = ANY(g.instrument_ids)), '{}')
+                   coalesce((SELECT array_agg(i.instrument_id ORDER BY i.instrument_id) FROM instruments i WHERE i.instrument_id = ANY(g.instrument_ids)), '{}'),
+                   g.outside_market_hours
             FROM feed_gaps g LEFT JOIN backfill_jobs j ON j.id = g.backfill_job_id
             WHERE g.started_at < $2 AND (g.ended_at IS NULL OR g.ended_at >= $1)
               AND ($3::integer IS NULL OR $3 = ANY(g.instrument_ids))
@@ -50,7 +51,7 @@ public sealed class FeedGapStore(NpgsqlDataSource dataSource)
                 : new GapBackfill(reader.GetGuid(6), reader.GetString(7), $"/api/historical/jobs/{reader.GetGuid(6)}");
             gaps.Add(new FeedGapView(
                 reader.GetInt64(0), reader.GetString(1), reader.GetString(2), startedAt, endedAt, endedAt is null,
-                Math.Max(0, ((endedAt ?? now) - startedAt).TotalSeconds), instruments.Count, instruments, backfill));
+                Math.Max(0, ((endedAt ?? now) - startedAt).TotalSeconds), instruments.Count, instruments, backfill, reader.GetBoolean(11)));
         }
         return gaps;
     }

@@ -2,7 +2,8 @@ namespace TradingHelper.Api.Gaps;
 
 /// <summary>
 /// A broker disconnect: the instruments whose ticks were lost from <see cref="StartedAt"/> to <see cref="EndedAt"/>
-/// (null while the connection is still down), and the backfill job that fetches the lost minutes from broker history.
+/// (null while the connection is still down), and the backfill job that fetches the lost minutes from broker history;
+/// a gap wholly outside market hours gets no job, as nothing traded in it.
 /// </summary>
 public sealed record FeedGapView(
     long Id,
@@ -14,7 +15,8 @@ public sealed record FeedGapView(
     double DurationSeconds,
     int InstrumentCount,
     IReadOnlyList<GapInstrument> Instruments,
-    GapBackfill? Backfill);
+    GapBackfill? Backfill,
+    bool OutsideMarketHours);
 
 /// <summary>An instrument a gap covers.</summary>
 public sealed record GapInstrument(int Token, string? Exchange, string? Tradingsymbol);

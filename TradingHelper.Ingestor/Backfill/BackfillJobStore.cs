@@ -1,11 +1,14 @@
 using Npgsql;
 using NpgsqlTypes;
+using TradingHelper.Core.Market;
 
 namespace TradingHelper.Ingestor.Backfill;
 
 /// <summary>SQL for backfill jobs, their items, feed gaps and the broker candles they fill.</summary>
 public sealed class BackfillJobStore(NpgsqlDataSource dataSource)
 {
+    private static readonly TimeSpan OneMinute = TimeSpan.FromMinutes(1);
+
     public async Task<BackfillJob?> GetJobAsync(Guid jobId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("SELECT id, from_time, to_time, interval, status FROM backfill_jobs WHERE id = $1");
@@ -150,7 +153,7 @@ public sealed class BackfillJobStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(
             """
             SELECT id FROM feed_gaps
-            WHERE ended_at IS NOT NULL AND backfill_job_id IS NULL AND ended_at <= now() - $1
+            WHERE ended_at IS NOT NULL AND backfill_job_id IS NULL AND NOT outside_market_hours AND ended_at <= now() - $1
             ORDER BY id LIMIT 100
             """);
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = settle });
@@ -164,40 +167,73 @@ public sealed class BackfillJobStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Creates a 1-minute job over [gap start floored to the minute, gap end ceiled to the minute) for the gap's
-    /// instruments and links it to the gap; returns null when another instance linked it first.
+    /// Links a closed gap to a 1-minute job over [gap start floored to the minute, gap end ceiled to the minute)
+    /// narrowed to market hours, so a gap that ends after the close is not fetched past it; a gap with no trading
+    /// minute in it is marked instead, as history has nothing for it.
     /// </summary>
-    public async Task<Guid?> CreateGapJobAsync(long gapId, CancellationToken cancellationToken)
+    public async Task<GapJobOutcome> CreateGapJobAsync(long gapId, MarketHours marketHours, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        DateTimeOffset startedAt, endedAt;
+        await using (var read = new NpgsqlCommand(
             """
-            WITH gap AS (
-                SELECT id, instrument_ids,
-                       date_trunc('minute', started_at) AS from_time,
-                       greatest(date_trunc('minute', ended_at)
-                                    + CASE WHEN ended_at = date_trunc('minute', ended_at) THEN interval '0' ELSE interval '1 minute' END,
-                                date_trunc('minute', started_at) + interval '1 minute') AS to_time
-                FROM feed_gaps
-                WHERE id = $1 AND ended_at IS NOT NULL AND backfill_job_id IS NULL
-                FOR UPDATE
-            ),
-            job AS (
-                INSERT INTO backfill_jobs (from_time, to_time, interval)
-                SELECT from_time, to_time, '1m' FROM gap
+            SELECT started_at, ended_at FROM feed_gaps
+            WHERE id = $1 AND ended_at IS NOT NULL AND backfill_job_id IS NULL AND NOT outside_market_hours
+            FOR UPDATE
+            """, connection, transaction))
+        {
+            read.Parameters.Add(new NpgsqlParameter<long> { TypedValue = gapId });
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return default;
+            }
+            startedAt = reader.GetFieldValue<DateTimeOffset>(0);
+            endedAt = reader.GetFieldValue<DateTimeOffset>(1);
+        }
+
+        var from = MinuteFloor(startedAt);
+        var to = MinuteFloor(endedAt) == endedAt ? endedAt : MinuteFloor(endedAt) + OneMinute;
+        if (to <= from)
+        {
+            to = from + OneMinute;
+        }
+        if (marketHours.Clip(from, to) is not { } range)
+        {
+            await using var mark = new NpgsqlCommand("UPDATE feed_gaps SET outside_market_hours = true WHERE id = $1", connection, transaction);
+            mark.Parameters.Add(new NpgsqlParameter<long> { TypedValue = gapId });
+            await mark.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new GapJobOutcome(null, OutsideMarketHours: true);
+        }
+
+        await using var create = new NpgsqlCommand(
+            """
+            WITH job AS (
+                INSERT INTO backfill_jobs (from_time, to_time, interval) VALUES ($2, $3, '1m')
                 RETURNING id
             ),
             items AS (
                 INSERT INTO backfill_job_items (job_id, instrument_id)
-                SELECT DISTINCT job.id, instrument_id FROM job, gap, unnest(gap.instrument_ids) AS instrument_id
+                SELECT DISTINCT job.id, instrument_id FROM job, feed_gaps, unnest(feed_gaps.instrument_ids) AS instrument_id
+                WHERE feed_gaps.id = $1
             ),
             link AS (
                 UPDATE feed_gaps SET backfill_job_id = job.id FROM job WHERE feed_gaps.id = $1
             )
             SELECT id FROM job
-            """);
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = gapId });
-        return await command.ExecuteScalarAsync(cancellationToken) is Guid id ? id : null;
+            """, connection, transaction);
+        create.Parameters.Add(new NpgsqlParameter<long> { TypedValue = gapId });
+        create.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = range.From.ToUniversalTime() });
+        create.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = range.To.ToUniversalTime() });
+        var jobId = (Guid)(await create.ExecuteScalarAsync(cancellationToken))!;
+        await transaction.CommitAsync(cancellationToken);
+        return new GapJobOutcome(jobId, OutsideMarketHours: false);
     }
+
+    private static DateTimeOffset MinuteFloor(DateTimeOffset instant) =>
+        new(instant.UtcTicks - instant.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
 
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params object?[] values)
     {

@@ -1,18 +1,20 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using TradingHelper.Core.Market;
 using TradingHelper.Core.Storage;
 
 namespace TradingHelper.Ingestor.Backfill;
 
 /// <summary>
-/// Turns every closed feed gap into a backfill job over its whole minutes and runs it, so the candles of a
-/// disconnect come from broker history. One Ingestor does it at a time, under an advisory lock.
+/// Turns every closed feed gap into a backfill job over its whole minutes within market hours and runs it, so the
+/// candles of a disconnect come from broker history. One Ingestor does it at a time, under an advisory lock.
 /// </summary>
 public sealed partial class GapBackfillService(
     BackfillJobStore store,
     BackfillWorker worker,
     NpgsqlDataSource dataSource,
     StorageState storage,
+    MarketHours marketHours,
     IOptions<BackfillOptions> options,
     TimeProvider time,
     ILogger<GapBackfillService> logger) : BackgroundService
@@ -51,11 +53,16 @@ public sealed partial class GapBackfillService(
             var jobs = new List<Guid>();
             foreach (var gapId in await store.GetUnbackfilledGapsAsync(options.Value.GapSettleDelay, cancellationToken))
             {
-                if (await store.CreateGapJobAsync(gapId, cancellationToken) is { } jobId)
+                switch (await store.CreateGapJobAsync(gapId, marketHours, cancellationToken))
                 {
-                    LogGapJob(logger, gapId, jobId);
-                    jobs.Add(jobId);
-                    worker.Enqueue(jobId);
+                    case { JobId: { } jobId }:
+                        LogGapJob(logger, gapId, jobId);
+                        jobs.Add(jobId);
+                        worker.Enqueue(jobId);
+                        break;
+                    case { OutsideMarketHours: true }:
+                        LogGapOutsideMarketHours(logger, gapId);
+                        break;
                 }
             }
             return jobs;
@@ -68,6 +75,9 @@ public sealed partial class GapBackfillService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feed gap {GapId} is backfilled by job {JobId}")]
     private static partial void LogGapJob(ILogger logger, long gapId, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feed gap {GapId} lies outside market hours; the broker has no history to fill it with")]
+    private static partial void LogGapOutsideMarketHours(ILogger logger, long gapId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for feed gaps to backfill failed")]
     private static partial void LogScanFailed(ILogger logger, Exception exception);

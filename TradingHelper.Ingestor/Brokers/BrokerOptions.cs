@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using TradingHelper.Core.Market;
 
 namespace TradingHelper.Ingestor.Brokers;
 
@@ -13,4 +14,18 @@ public sealed class BrokerOptions
 
     /// <summary>True when the Kite client (real or simulated) is the feed.</summary>
     public bool UsesKite => Kind is "kite" or "simulator";
+
+    /// <summary>
+    /// When the market trades: <c>nse</c> (09:15–15:30 IST, Monday to Friday), <c>always</c> (the simulator's
+    /// around-the-clock market) or <c>auto</c> (default: <c>always</c> for the simulator, <c>nse</c> for a broker).
+    /// </summary>
+    [RegularExpression("^(auto|nse|always)$", ErrorMessage = "Broker:MarketHours must be auto, nse or always.")]
+    public string MarketHours { get; set; } = "auto";
+
+    public MarketHours ResolveMarketHours() => MarketHours switch
+    {
+        "always" => Core.Market.MarketHours.AroundTheClock,
+        "nse" => Core.Market.MarketHours.Nse,
+        _ => Kind == "simulator" ? Core.Market.MarketHours.AroundTheClock : Core.Market.MarketHours.Nse,
+    };
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using TradingHelper.Core.Commands;
 using TradingHelper.Core.Storage;
 using TradingHelper.Core.Streaming;
@@ -29,6 +30,9 @@ internal static class Extensions
         builder.Services.AddCommandConsumer();
         // Kite's REST side (instrument master, history backfills, daily login) when Kite or the simulator is the broker.
         builder.AddKiteRest();
+
+        // Gap backfills and the market status read the session calendar of the market the broker feeds.
+        builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<BrokerOptions>>().Value.ResolveMarketHours());
 
         var broker = builder.Configuration.GetSection(BrokerOptions.SectionName).Get<BrokerOptions>() ?? new BrokerOptions();
         if (broker.UsesKite)

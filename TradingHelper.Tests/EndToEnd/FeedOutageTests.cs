@@ -20,6 +20,8 @@ public sealed class FeedOutageTests(TestServers servers)
                 // Configured as a real Kite account would be, only pointed at the simulator's URLs: the whole ingest path of BROKER=kite.
                 ["Broker:Kind"] = "kite",
                 ["Kite:ApiSecret"] = SimulatorFactory.ApiSecret,
+                // A real Kite account's gaps are backfilled within NSE hours only; this market never closes.
+                ["Broker:MarketHours"] = "always",
                 ["Backfill:ScanInterval"] = "00:00:00.200",
                 ["Backfill:GapSettleDelay"] = "00:00:00",
             });

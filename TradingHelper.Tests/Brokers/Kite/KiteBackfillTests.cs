@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TradingHelper.Core.Candles;
 using TradingHelper.Core.Commands;
+using TradingHelper.Core.Market;
 using TradingHelper.Core.Storage;
 using TradingHelper.Ingestor.Backfill;
 using TradingHelper.Ingestor.Brokers.Kite;
@@ -111,8 +112,7 @@ public sealed class KiteBackfillTests(TestServers servers)
                 ('kite', 'ticker-2', ARRAY[{future}], '{open.AddMinutes(20):O}', NULL);
             """);
         var (store, runner) = Backfill(database, kite);
-        var gaps = new GapBackfillService(store, Worker(store, runner, kite), database.DataSource, new StorageState(),
-            Options.Create(new BackfillOptions { GapSettleDelay = TimeSpan.Zero }), TimeProvider.System, kite.LoggerFactory.CreateLogger<GapBackfillService>());
+        var gaps = GapBackfill(database, kite, store, runner, MarketHours.Nse);
 
         var jobId = Assert.Single(await gaps.ScheduleGapsAsync(ct));
         Assert.Empty(await gaps.ScheduleGapsAsync(ct));
@@ -124,6 +124,53 @@ public sealed class KiteBackfillTests(TestServers servers)
         Assert.Equal("succeeded", await database.ScalarAsync<string>($"SELECT status FROM backfill_jobs WHERE id = '{jobId}'"));
         Assert.Equal(12, await database.ScalarAsync<long>("SELECT count(*) FROM broker_candles"));
     }
+
+    [Fact]
+    public async Task Gap_backfill_stays_within_market_hours_and_skips_a_gap_with_no_trading_minute()
+    {
+        await using var database = await StorageTestDatabase.CreateAsync(servers, "kite_gap_market_hours");
+        await using var kite = new KiteHarness();
+        var ct = TestContext.Current.CancellationToken;
+        await KiteInstrumentSyncTests.Sync(database, kite).RunAsync("test", null, ct);
+        var (future, _) = await InstrumentIdsAsync(database);
+        var monday = KiteRestClientTests.PastMonday();
+        var friday = monday.AddDays(-3);
+        await database.ExecuteAsync($"""
+            INSERT INTO feed_gaps (broker, connection, instrument_ids, started_at, ended_at) VALUES
+                ('kite', 'past-close', ARRAY[{future}], '{monday.AddHours(15).AddMinutes(25).AddSeconds(30):O}', '{monday.AddHours(18).AddMinutes(40):O}'),
+                ('kite', 'evening', ARRAY[{future}], '{monday.AddHours(16):O}', '{monday.AddHours(20):O}'),
+                ('kite', 'weekend', ARRAY[{future}], '{friday.AddHours(15).AddMinutes(20):O}', '{monday.AddHours(9).AddMinutes(17).AddSeconds(20):O}');
+            """);
+        var (store, runner) = Backfill(database, kite);
+        var gaps = GapBackfill(database, kite, store, runner, MarketHours.Nse);
+
+        var jobs = await gaps.ScheduleGapsAsync(ct);
+        Assert.Empty(await gaps.ScheduleGapsAsync(ct));
+        var pastClose = await database.ScalarAsync<Guid>("SELECT backfill_job_id FROM feed_gaps WHERE connection = 'past-close'");
+        await runner.RunAsync(pastClose, ct);
+
+        Assert.Equal(2, jobs.Count);
+        Assert.Equal($"{monday.AddHours(15).AddMinutes(25).UtcDateTime:O}|{monday.AddHours(15).AddMinutes(30).UtcDateTime:O}",
+            await JobRangeAsync(database, "past-close"));
+        Assert.Equal($"{friday.AddHours(15).AddMinutes(20).UtcDateTime:O}|{monday.AddHours(9).AddMinutes(18).UtcDateTime:O}",
+            await JobRangeAsync(database, "weekend"));
+        Assert.Equal("|True", await database.ScalarAsync<string>(
+            "SELECT coalesce(backfill_job_id::text, '') || '|' || CASE WHEN outside_market_hours THEN 'True' ELSE 'False' END FROM feed_gaps WHERE connection = 'evening'"));
+        Assert.Equal("succeeded|5", await database.ScalarAsync<string>(
+            $"SELECT status || '|' || candles_written FROM backfill_job_items WHERE job_id = '{pastClose}'"));
+        Assert.Equal(monday.AddHours(15).AddMinutes(29).UtcDateTime, await database.ScalarAsync<DateTime>("SELECT max(bucket) FROM broker_candles"));
+    }
+
+    private static async Task<string?> JobRangeAsync(StorageTestDatabase database, string connection)
+    {
+        var range = await database.ScalarAsync<DateTime[]>(
+            $"SELECT ARRAY[j.from_time, j.to_time] FROM feed_gaps g JOIN backfill_jobs j ON j.id = g.backfill_job_id WHERE g.connection = '{connection}'");
+        return range is null ? null : $"{range[0]:O}|{range[1]:O}";
+    }
+
+    private static GapBackfillService GapBackfill(StorageTestDatabase database, KiteHarness kite, BackfillJobStore store, BackfillRunner runner, MarketHours hours) =>
+        new(store, Worker(store, runner, kite), database.DataSource, new StorageState(), hours,
+            Options.Create(new BackfillOptions { GapSettleDelay = TimeSpan.Zero }), TimeProvider.System, kite.LoggerFactory.CreateLogger<GapBackfillService>());
 
     private static (BackfillJobStore Store, BackfillRunner Runner) Backfill(StorageTestDatabase database, KiteHarness kite)
     {

@@ -1,0 +1,74 @@
+namespace TradingHelper.Core.Market;
+
+/// <summary>
+/// When a market trades: NSE's continuous session (09:15–15:30 IST, Monday to Friday; exchange holidays are not
+/// known here, so they count as trading days), or around the clock, as the simulator's default market does.
+/// </summary>
+public sealed class MarketHours
+{
+    public static readonly MarketHours Nse = new(aroundTheClock: false);
+
+    public static readonly MarketHours AroundTheClock = new(aroundTheClock: true);
+
+    private readonly bool _aroundTheClock;
+
+    private MarketHours(bool aroundTheClock) => _aroundTheClock = aroundTheClock;
+
+    /// <summary>
+    /// [from, to) narrowed to start at the first trading instant at or after <paramref name="from"/> and end at the
+    /// last session close or instant before <paramref name="to"/>; null when no trading time lies in it. Closed
+    /// stretches inside the result (nights, weekends) stay in it: brokers return no candles for them.
+    /// </summary>
+    public (DateTimeOffset From, DateTimeOffset To)? Clip(DateTimeOffset from, DateTimeOffset to)
+    {
+        if (_aroundTheClock)
+        {
+            return from < to ? (from, to) : null;
+        }
+        var start = FirstTradingInstantAtOrAfter(from);
+        var end = LastTradingEndAtOrBefore(to);
+        return start < end ? (start.ToUniversalTime(), end.ToUniversalTime()) : null;
+    }
+
+    private static DateTimeOffset FirstTradingInstantAtOrAfter(DateTimeOffset instant)
+    {
+        for (var day = instant.ToOffset(IndianMarket.IstOffset).Date; ; day = day.AddDays(1))
+        {
+            if (!IsTradingDay(day))
+            {
+                continue;
+            }
+            var open = new DateTimeOffset(day + IndianMarket.SessionOpen, IndianMarket.IstOffset);
+            if (instant < open)
+            {
+                return open;
+            }
+            if (instant < new DateTimeOffset(day + IndianMarket.SessionClose, IndianMarket.IstOffset))
+            {
+                return instant;
+            }
+        }
+    }
+
+    private static DateTimeOffset LastTradingEndAtOrBefore(DateTimeOffset instant)
+    {
+        for (var day = instant.ToOffset(IndianMarket.IstOffset).Date; ; day = day.AddDays(-1))
+        {
+            if (!IsTradingDay(day))
+            {
+                continue;
+            }
+            var close = new DateTimeOffset(day + IndianMarket.SessionClose, IndianMarket.IstOffset);
+            if (instant >= close)
+            {
+                return close;
+            }
+            if (instant > new DateTimeOffset(day + IndianMarket.SessionOpen, IndianMarket.IstOffset))
+            {
+                return instant;
+            }
+        }
+    }
+
+    private static bool IsTradingDay(DateTime istDate) => istDate.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
+}
