@@ -25,9 +25,10 @@ public sealed class ChartPageTests(MarketApiContext context) : IClassFixture<Mar
     {
         Assert.SkipUnless(File.Exists(Chromium), $"{Chromium} is missing; install it with: apt-get install chromium");
         var token = context.Instruments["NIFTY26NOVFUT"];
-        // Three 5-minute candles in the last hour, stored as ticks and built by the refresher's SQL.
-        var now = DateTimeOffset.UtcNow;
-        var last = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.FromMinutes(5).Ticks, TimeSpan.Zero).AddMinutes(-30);
+        // Three 5-minute candles in yesterday's session, stored as ticks and built by the refresher's SQL: only
+        // the session adds volume, so the test must not depend on the hour it runs at.
+        var yesterday = DateTimeOffset.UtcNow.ToOffset(TickTape.Ist).Date.AddDays(-1);
+        var last = new DateTimeOffset(yesterday.AddHours(11), TickTape.Ist);
         await context.Database.TickAsync(token, last.AddMinutes(-10).AddSeconds(5), 98m, 500);
         await context.Database.TickAsync(token, last.AddMinutes(-5).AddSeconds(5), 99m, 800);
         await context.Database.TickAsync(token, last.AddSeconds(5), 100m, 1000);
@@ -88,6 +89,13 @@ public sealed class ChartPageTests(MarketApiContext context) : IClassFixture<Mar
         var next = await LastCandleAsync(page);
         Assert.Equal(last.AddMinutes(5).ToUnixTimeSeconds(), next.Time);
         Assert.Equal((124m, 124m, 124m, 124m, 100L), (next.Open, next.High, next.Low, next.Close, next.Volume));
+
+        // A tick after the close opens a candle but adds no volume.
+        var close = new DateTimeOffset(yesterday.AddHours(15).AddMinutes(31), TickTape.Ist);
+        await publisher.PublishAsync([Tick(token, close, 125m, 9000)]);
+        await page.WaitForFunctionAsync("() => window.__chart.candles.length === 5", null, new PageWaitForFunctionOptions { Timeout = WaitMilliseconds });
+        var afterClose = await LastCandleAsync(page);
+        Assert.Equal((125m, 0L), (afterClose.Close, afterClose.Volume));
 
         var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "chart-live.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);

@@ -47,22 +47,79 @@ public sealed class CandleQueryTests(TestServers servers)
     }
 
     [Fact]
-    public async Task Cumulative_volume_starts_again_at_ist_midnight()
+    public async Task A_pre_open_snapshot_carrying_the_previous_session_volume_adds_none()
     {
-        await using var database = await StorageTestDatabase.CreateAsync(servers, "candle_midnight");
-        await database.TickAsync(Future, "2026-01-05 15:29:30", 110m, 900, 600);
-        await database.TickAsync(Future, "2026-01-05 23:59:10", 110m, 950, 600);
-        await database.TickAsync(Future, "2026-01-06 00:00:20", 111m, 7, 610);
-        await database.TickAsync(Future, "2026-01-06 09:15:30", 112m, 12, 615);
+        await using var database = await StorageTestDatabase.CreateAsync(servers, "candle_pre_open");
+        await database.TickAsync(Future, "2026-01-05 09:05:00", 100m, 1_000_000);
+        await database.TickAsync(Future, "2026-01-05 09:15:10", 101m, 100);
+        await database.TickAsync(Future, "2026-01-05 09:16:10", 102m, 250);
+        await database.TickAsync(Future, "2026-01-05 09:17:10", 103m, 400);
         await database.RefreshAllCandlesAsync();
 
-        var minutes = await QueryAsync(database, Future, "2026-01-05 23:59", "2026-01-06 09:16", CandleInterval.OneMinute);
+        var minutes = await QueryAsync(database, Future, "2026-01-05 09:00", "2026-01-05 09:18", CandleInterval.OneMinute);
+        var day = Assert.Single(await QueryAsync(database, Future, "2026-01-05 00:00", "2026-01-06 00:00", CandleInterval.OneDay));
+
+        Assert.Equal(
+            [(At("2026-01-05 09:05"), 0L), (At("2026-01-05 09:15"), 100L), (At("2026-01-05 09:16"), 150L), (At("2026-01-05 09:17"), 150L)],
+            minutes.Select(c => (c.Bucket, c.Volume)));
+        Assert.Equal((100m, 103m, 400L), (day.Open, day.Close, day.Volume));
+    }
+
+    [Fact]
+    public async Task Each_ist_day_counts_its_session_volume_from_zero()
+    {
+        await using var database = await StorageTestDatabase.CreateAsync(servers, "candle_two_days");
+        await database.TickAsync(Future, "2026-01-05 09:15:10", 110m, 100, 600);
+        await database.TickAsync(Future, "2026-01-05 15:29:30", 111m, 900, 605);
+        await database.TickAsync(Future, "2026-01-05 23:59:10", 111m, 950, 605);
+        await database.TickAsync(Future, "2026-01-06 00:00:20", 111m, 950, 605);
+        // Monday's snapshot before the open still holds Friday's total.
+        await database.TickAsync(Future, "2026-01-06 09:07:00", 112m, 950, 610);
+        await database.TickAsync(Future, "2026-01-06 09:15:30", 113m, 60, 615);
+        await database.TickAsync(Future, "2026-01-06 09:16:30", 114m, 130, 620);
+        await database.RefreshAllCandlesAsync();
+
+        var minutes = await QueryAsync(database, Future, "2026-01-05 23:59", "2026-01-06 09:17", CandleInterval.OneMinute);
         var days = await QueryAsync(database, Future, "2026-01-05 00:00", "2026-01-07 00:00", CandleInterval.OneDay);
 
-        Assert.Equal([50L, 7L, 5L], minutes.Select(c => c.Volume));
+        Assert.Equal([0L, 0L, 0L, 60L, 70L], minutes.Select(c => c.Volume));
         Assert.Equal(
-            [(At("2026-01-05 00:00"), 110m, 950L, (long?)600), (At("2026-01-06 00:00"), 112m, 12L, (long?)615)],
+            [(At("2026-01-05 00:00"), 111m, 900L, (long?)605), (At("2026-01-06 00:00"), 114m, 130L, (long?)620)],
             days.Select(c => (c.Bucket, c.Close, c.Volume, c.OpenInterest)));
+    }
+
+    [Fact]
+    public async Task Ticks_after_the_close_add_no_volume()
+    {
+        await using var database = await StorageTestDatabase.CreateAsync(servers, "candle_after_close");
+        await database.TickAsync(Stock, "2026-01-05 15:29:30", 200m, 900);
+        await database.TickAsync(Stock, "2026-01-05 15:30:00", 201m, 920);
+        await database.TickAsync(Stock, "2026-01-05 15:45:10", 202m, 990);
+        await database.RefreshAllCandlesAsync();
+
+        var minutes = await QueryAsync(database, Stock, "2026-01-05 15:29", "2026-01-05 16:00", CandleInterval.OneMinute);
+        var day = Assert.Single(await QueryAsync(database, Stock, "2026-01-05 00:00", "2026-01-06 00:00", CandleInterval.OneDay));
+
+        Assert.Equal([900L, 0L, 0L], minutes.Select(c => c.Volume));
+        Assert.Equal((202m, 900L), (day.Close, day.Volume));
+    }
+
+    [Fact]
+    public async Task A_cumulative_volume_that_falls_counts_its_rise_from_the_lower_value()
+    {
+        await using var database = await StorageTestDatabase.CreateAsync(servers, "candle_fall");
+        await database.TickAsync(Future, "2026-01-05 09:15:10", 100m, 100);
+        await database.TickAsync(Future, "2026-01-05 09:16:10", 101m, 400);
+        await database.TickAsync(Future, "2026-01-05 09:17:10", 102m, 50);
+        await database.TickAsync(Future, "2026-01-05 09:18:10", 103m, 120);
+        await database.TickAsync(Future, "2026-01-05 09:19:10", 104m, 300);
+        await database.RefreshAllCandlesAsync();
+
+        var minutes = await QueryAsync(database, Future, "2026-01-05 09:15", "2026-01-05 09:20", CandleInterval.OneMinute);
+        var five = Assert.Single(await QueryAsync(database, Future, "2026-01-05 09:15", "2026-01-05 09:20", CandleInterval.FiveMinutes));
+
+        Assert.Equal([100L, 300L, 0L, 70L, 180L], minutes.Select(c => c.Volume));
+        Assert.Equal(650, five.Volume);
     }
 
     [Fact]

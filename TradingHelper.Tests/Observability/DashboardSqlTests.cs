@@ -80,9 +80,33 @@ public sealed class DashboardSqlTests(TestServers servers)
         Assert.Equal(24019.4m, nifty["Last"]);
         // Friday closed at 23766.2.
         Assert.Equal(1.07m, nifty["Change %"]);
-        // The last tick's cumulative volume is the day's volume: 180 ticks of 200.
+        // The session's rise of cumulative volume: 180 ticks of 200.
         Assert.Equal(36000L, nifty["Day volume"]);
         Assert.Equal(12134250L, nifty["OI"]);
+    }
+
+    [Fact]
+    public async Task Watchlist_day_volume_is_not_the_previous_session_total_of_a_pre_open_snapshot()
+    {
+        await using var database = await StorageTestDatabase.CreateAsync(servers, "dashboard_watchlist_pre_open");
+        await SeedMorningAsync(database);
+        await database.ExecuteAsync("""
+            INSERT INTO instruments (exchange, tradingsymbol, segment, instrument_type, tick_size, lot_size)
+            VALUES ('NSE', 'SBIN', 'NSE', 'EQ', 0.05, 1);
+            INSERT INTO subscriptions (instrument_id, active) SELECT instrument_id, true FROM instruments WHERE tradingsymbol = 'SBIN';
+            INSERT INTO tick_data (time, instrument_id, last_price, volume, exchange_time, received_at)
+            SELECT t.at, i.instrument_id, 800, 1000000, t.at, t.at
+            FROM instruments i
+            CROSS JOIN (VALUES (TIMESTAMPTZ '2026-01-02 15:29:50+05:30'), (TIMESTAMPTZ '2026-01-05 09:08:00+05:30')) AS t (at)
+            WHERE i.tradingsymbol = 'SBIN';
+            SELECT refresh_candles_1m('2026-01-01', '2026-01-06');
+            """);
+        var subscribed = await IdsAsync(database, "SELECT instrument_id FROM subscriptions WHERE active");
+
+        var watchlist = await RunPanelAsync(database, "market-overview.json", "Watchlist", new() { ["instruments"] = new(subscribed, Multi: true) });
+
+        Assert.Equal(0L, watchlist.Row("Instrument", "SBIN")["Day volume"]);
+        Assert.Equal(36000L, watchlist.Row("Instrument", "NIFTY26JANFUT")["Day volume"]);
     }
 
     [Fact]

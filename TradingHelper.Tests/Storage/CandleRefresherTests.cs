@@ -40,6 +40,28 @@ public sealed class CandleRefresherTests(TestServers servers)
     }
 
     [Fact]
+    public async Task Minutes_refreshed_one_run_at_a_time_measure_volume_from_the_session_open()
+    {
+        await using var database = await StorageTestDatabase.CreateAsync(servers, "refresh_session_volume");
+        var clock = new FakeTimeProvider(At("2026-01-05 09:05:30"));
+        var refresher = CreateRefresher(database, clock);
+        var ct = TestContext.Current.CancellationToken;
+        await database.TickAsync(Future, "2026-01-05 09:05:00", 100m, 1_000_000);
+        await refresher.RefreshAsync(StorageProfile.Postgres, ct);
+        foreach (var (minute, volume) in new[] { ("2026-01-05 09:15:10", 100L), ("2026-01-05 09:16:10", 250L), ("2026-01-05 09:17:10", 400L) })
+        {
+            await database.TickAsync(Future, minute, 101m, volume);
+            clock.SetUtcNow(At(minute).AddSeconds(30));
+            await refresher.RefreshAsync(StorageProfile.Postgres, ct);
+        }
+
+        var minutes = await new CandleQuery(database.DataSource).GetCandlesAsync(
+            Future, At("2026-01-05 09:00"), At("2026-01-05 09:18"), CandleInterval.OneMinute, ct);
+
+        Assert.Equal([0L, 100L, 150L, 150L], minutes.Select(c => c.Volume));
+    }
+
+    [Fact]
     public async Task Refresher_catches_up_the_minutes_it_missed_while_the_database_was_down()
     {
         await using var database = await StorageTestDatabase.CreateAsync(servers, "refresh_catch_up");

@@ -5,6 +5,8 @@ import { migratedDatabase, rows } from './database.js';
 const ist = (local) => new Date(`${local}+05:30`);
 const FUTURE = 1;
 const STOCK = 2;
+const OPTION = 3;
+const CLOSING = 4;
 
 // [instrument, IST time, last price, cumulative day volume, OI]
 const ticks = [
@@ -22,6 +24,21 @@ const ticks = [
   [STOCK, '2026-01-05T10:14:59', '205.00', 15, null],
   [STOCK, '2026-01-05T10:15:00', '204.00', 20, null],
   [STOCK, '2026-01-05T15:29:59', '210.00', 40, null],
+  // Ticks after the close add no volume.
+  [CLOSING, '2026-01-05T15:29:30', '300.00', 900, null],
+  [CLOSING, '2026-01-05T15:30:00', '301.00', 920, null],
+  [CLOSING, '2026-01-05T15:45:10', '302.00', 990, null],
+  // A pre-open snapshot still holds the previous session's total; the day's volume starts at the open.
+  [OPTION, '2026-01-05T09:05:00', '50.00', 1000000, 7000],
+  [OPTION, '2026-01-05T09:15:10', '51.00', 100, 7010],
+  [OPTION, '2026-01-05T09:16:10', '52.00', 250, 7020],
+  [OPTION, '2026-01-05T09:17:10', '53.00', 400, 7030],
+  // A cumulative that falls is a new series, counted from the lower value.
+  [OPTION, '2026-01-05T09:18:10', '54.00', 50, 7040],
+  [OPTION, '2026-01-05T09:19:10', '55.00', 120, 7050],
+  // The next IST day: its pre-open snapshot holds this day's total again.
+  [OPTION, '2026-01-06T09:07:00', '56.00', 120, 7050],
+  [OPTION, '2026-01-06T09:15:30', '57.00', 60, 7060],
 ];
 
 async function candles(db, instrument, from, to, interval) {
@@ -88,6 +105,24 @@ for (const path of ['real-time', 'materialised']) {
 
     test('hourly candles start at 09:15 IST', async () => {
       assert.deepEqual(await candles(db, STOCK, '2026-01-05T09:15:00', '2026-01-05T15:30:00', '1h'), expectedStockHours);
+    });
+
+    test('only the session adds volume: not a pre-open snapshot of the previous total, nor ticks after the close', async () => {
+      assert.deepEqual(await candles(db, OPTION, '2026-01-05T09:00:00', '2026-01-05T09:18:00', '1m'), [
+        candle('2026-01-05T09:05:00', '50.00', '50.00', '50.00', '50.00', 0, 7000),
+        candle('2026-01-05T09:15:00', '51.00', '51.00', '51.00', '51.00', 100, 7010),
+        candle('2026-01-05T09:16:00', '52.00', '52.00', '52.00', '52.00', 150, 7020),
+        candle('2026-01-05T09:17:00', '53.00', '53.00', '53.00', '53.00', 150, 7030),
+      ]);
+      assert.deepEqual((await candles(db, CLOSING, '2026-01-05T15:29:00', '2026-01-05T16:00:00', '1m')).map((c) => c.volume), ['900', '0', '0']);
+    });
+
+    test('a cumulative that falls counts its rise from the lower value, and each IST day starts from zero', async () => {
+      assert.deepEqual((await candles(db, OPTION, '2026-01-05T09:17:00', '2026-01-05T09:20:00', '1m')).map((c) => c.volume), ['150', '0', '70']);
+      assert.deepEqual((await candles(db, OPTION, '2026-01-05T00:00:00', '2026-01-07T00:00:00', '1d')).map((c) => [c.bucket, c.volume]), [
+        [ist('2026-01-05T00:00:00').toISOString(), '470'],
+        [ist('2026-01-06T00:00:00').toISOString(), '60'],
+      ]);
     });
 
     test('daily candles are IST days', async () => {

@@ -11,6 +11,9 @@
   // How much history each timeframe loads: under the Api's 10,000-candle limit, enough to cover weekends.
   const HISTORY_DAYS = { '1m': 5, '5m': 30, '15m': 90, '1h': 365 };
   const MAX_BACKOFF_MS = 30000;
+  // The NSE session in seconds of the IST day: only its ticks add volume, as in the candles() SQL function.
+  const SESSION_OPEN = (9 * 60 + 15) * 60;
+  const SESSION_CLOSE = (15 * 60 + 30) * 60;
 
   const el = (id) => document.getElementById(id);
   const params = new URLSearchParams(location.search);
@@ -20,6 +23,7 @@
     candles: [],
     lastPrice: null,
     lastCumulativeVolume: null,
+    volumeDay: null,
     status: 'disconnected',
     gaps: [],
     ticksApplied: 0,
@@ -95,6 +99,7 @@
         time: Math.floor(Date.parse(c.time) / 1000), open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume,
       }));
       state.lastCumulativeVolume = null;
+      state.volumeDay = null;
       candleSeries.setData(state.candles.map(candleBar));
       volumeSeries.setData(state.candles.map(volumeBar));
       showPrice(state.candles.length ? state.candles[state.candles.length - 1].close : null);
@@ -134,16 +139,36 @@
     markers.setMarkers(marks);
   }
 
+  // The rise of the cumulative day volume over the session, the rule of the candles() SQL function: a tick
+  // outside 09:15-15:30 IST (a pre-open snapshot can hold the previous session's total) neither adds volume nor
+  // sets the level, each IST day starts from zero, and a fall starts a new series from the lower value. The
+  // first tick after a load only sets the level: the loaded candles already hold the volume before it.
+  function volumeRise(epochSeconds, cumulative) {
+    const ist = epochSeconds + IST_SECONDS;
+    const second = ((ist % 86400) + 86400) % 86400;
+    if (second < SESSION_OPEN || second >= SESSION_CLOSE) {
+      return 0;
+    }
+    const day = Math.floor(ist / 86400);
+    let rise = 0;
+    if (state.volumeDay === day) {
+      rise = Math.max(cumulative - state.lastCumulativeVolume, 0);
+    } else if (state.volumeDay !== null) {
+      rise = cumulative;
+    }
+    state.volumeDay = day;
+    state.lastCumulativeVolume = cumulative;
+    return rise;
+  }
+
   // Moves the last candle with a tick, or starts the next one when the tick opens a new bucket.
   function applyTick(tick) {
     if (tick.token !== state.token) {
       return;
     }
-    const bucket = bucketOf(Math.floor(Date.parse(tick.time) / 1000));
-    const rise = state.lastCumulativeVolume == null
-      ? 0
-      : tick.volume >= state.lastCumulativeVolume ? tick.volume - state.lastCumulativeVolume : tick.volume;
-    state.lastCumulativeVolume = tick.volume;
+    const epochSeconds = Math.floor(Date.parse(tick.time) / 1000);
+    const bucket = bucketOf(epochSeconds);
+    const rise = volumeRise(epochSeconds, tick.volume);
     let last = state.candles[state.candles.length - 1];
     if (last && bucket < last.time) {
       return;
