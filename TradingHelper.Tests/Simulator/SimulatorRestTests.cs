@@ -138,12 +138,13 @@ public sealed class SimulatorRestTests
     }
 
     [Theory]
-    [InlineData(false, 0)]
-    [InlineData(true, 60)]
-    public async Task Saturday_night_has_history_only_when_the_simulator_trades_around_the_clock(bool alwaysOpen, int candles)
+    [InlineData("realistic", 0)]
+    [InlineData("always", 60)]
+    public async Task Saturday_night_has_history_only_when_the_simulator_trades_around_the_clock(string session, int candles)
     {
-        // The ticker streams around the clock; a gap it had on a Saturday night is only backfillable when history agrees.
-        await using var factory = new SimulatorFactory(new Dictionary<string, string?> { ["Simulator:AlwaysOpen"] = alwaysOpen ? "true" : "false" });
+        // Around the clock the ticker streams on a Saturday night, and a gap it had then is only backfillable when history agrees.
+        var alwaysOpen = session == "always";
+        await using var factory = new SimulatorFactory(new Dictionary<string, string?> { ["Simulator:Session"] = session });
         using var client = Authorized(factory);
         var ct = TestContext.Current.CancellationToken;
 
