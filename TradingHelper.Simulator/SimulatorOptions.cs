@@ -37,8 +37,9 @@ public sealed class SimulatorOptions
 
     /// <summary>
     /// When the simulated exchange trades. <see cref="SessionMode.Always"/> (the default, so a newcomer in the evening still
-    /// sees prices move): ticks and history around the clock. <see cref="SessionMode.Realistic"/>: NSE's weekday
-    /// 09:15–15:30 IST session only; outside it the sockets send heartbeats and no ticks, and history has no candles.
+    /// sees prices move): ticks around the clock, and today's history has every minute. <see cref="SessionMode.Realistic"/>: NSE's weekday
+    /// 09:15–15:30 IST session only; outside it the sockets send heartbeats and no ticks. Past days' history has the
+    /// weekday session in both modes.
     /// </summary>
     [EnumDataType(typeof(SessionMode))]
     public SessionMode Session { get; set; } = SessionMode.Always;

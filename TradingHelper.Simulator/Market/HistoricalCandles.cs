@@ -8,22 +8,28 @@ namespace TradingHelper.Simulator.Market;
 /// </summary>
 internal sealed class HistoricalCandles(PricingModel pricing, TradingSession session, int seed)
 {
+    // Past days have NSE's weekday session, as a broker serves them, whatever the simulator traded then.
+    private static readonly TradingSession PastSessions = new(SessionMode.Realistic);
+
     // A minute's high and low are the extremes of its level at these seconds (and at now, in the minute under way).
     private static readonly int[] SampleSeconds = [0, 20, 40, 60];
 
     /// <summary>
-    /// Candles whose minutes fall in [from, to] (the session's minutes: every minute around the clock, weekday
-    /// 09:15–15:30 IST otherwise) and have started by <paramref name="now"/>; the minute under way closes at now.
+    /// Candles whose minutes fall in [from, to] and have started by <paramref name="now"/>; the minute under way closes at
+    /// now. Past days have the weekday 09:15–15:30 IST session; the day of <paramref name="now"/> has every minute the
+    /// simulator traded (all of them around the clock), so today's candles join the live feed.
     /// </summary>
     public List<Candle> Read(SimulatedInstrument instrument, CandleInterval interval, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now)
     {
         var candles = new List<Candle>();
         var divisor = (decimal)KiteInstrumentToken.PriceDivisorOf(instrument.InstrumentToken);
         Bucket? bucket = null;
+        var today = TradingSession.DayOf(now);
         for (var day = TradingSession.DayOf(from); day <= TradingSession.DayOf(to); day = day.AddDays(1))
         {
-            var open = session.OpenOf(day);
-            var minutes = session.MinutesOf(day);
+            var hours = day == today ? session : PastSessions;
+            var open = hours.OpenOf(day);
+            var minutes = hours.MinutesOf(day);
             for (var k = 0; k < minutes; k++)
             {
                 var minute = open.AddMinutes(k);
@@ -59,15 +65,15 @@ internal sealed class HistoricalCandles(PricingModel pricing, TradingSession ses
         return candles.Count > 0 && TradingSession.DayOf(candles[^1].Start) == day ? candles[^1] : null;
     }
 
-    /// <summary>The close of the last session before the day of <paramref name="now"/>: the previous close a tick reports.</summary>
+    /// <summary>The close of the last weekday session before the day of <paramref name="now"/>: the previous close a tick reports, as history shows it.</summary>
     public decimal PreviousClose(SimulatedInstrument instrument, DateTimeOffset now)
     {
         var day = TradingSession.DayOf(now);
         for (var previous = day.AddDays(-1); previous > day.AddDays(-10); previous = previous.AddDays(-1))
         {
-            if (session.IsTradingDay(previous))
+            if (PastSessions.IsTradingDay(previous))
             {
-                var close = session.CloseOf(previous);
+                var close = PastSessions.CloseOf(previous);
                 return pricing.LastPrice(instrument, close) / (decimal)KiteInstrumentToken.PriceDivisorOf(instrument.InstrumentToken);
             }
         }
