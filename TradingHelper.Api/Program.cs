@@ -4,6 +4,7 @@ using TradingHelper.Api.Extensions;
 using TradingHelper.Api.Gaps;
 using TradingHelper.Api.Historical;
 using TradingHelper.Api.Instruments;
+using TradingHelper.Api.Market;
 using TradingHelper.Api.Streaming;
 using TradingHelper.Api.Subscriptions;
 
@@ -22,6 +23,7 @@ app.MapInstrumentsApi();
 app.MapSubscriptionsApi();
 app.MapHistoricalApi();
 app.MapGapsApi();
+app.MapMarketApi();
 app.MapChartPage();
 app.MapTickStreamApi();
 

@@ -32,6 +32,8 @@ var api = builder.AddProject<Projects.TradingHelper_Api>("api")
     .WithReference(stores.Database).WaitFor(stores.Database)
     .WithReference(stores.Redis).WaitFor(stores.Redis)
     .WithEnvironment("Api__ApiKey", apiKey)
+    // The Api never talks to a broker, but its pages and /health say whether the prices are simulated.
+    .WithEnvironment("Broker__Kind", broker)
     .WithServiceHealthCheck()
     .WithUrlForEndpoint("http", url => url.DisplayText = "Api")
     .WithUrlForEndpoint("http", _ => new ResourceUrlAnnotation { Url = "/chart", DisplayText = "Live chart" })

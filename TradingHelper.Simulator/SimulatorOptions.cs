@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using TradingHelper.Simulator.Market;
 
 namespace TradingHelper.Simulator;
 
@@ -35,11 +36,13 @@ public sealed class SimulatorOptions
     public int MaxInstrumentsPerConnection { get; set; } = 3000;
 
     /// <summary>
-    /// History has a candle for every minute of every day, matching the ticker, which streams around the clock. Off, it
-    /// serves Kite's weekday 09:15–15:30 IST session only, so ticks the simulator streamed outside it have no history
-    /// and a feed gap there cannot be backfilled.
+    /// When the simulated exchange trades. <see cref="SessionMode.Always"/> (the default, so a newcomer in the evening still
+    /// sees prices move): ticks around the clock, and today's history has every minute. <see cref="SessionMode.Realistic"/>: NSE's weekday
+    /// 09:15–15:30 IST session only; outside it the sockets send heartbeats and no ticks. Past days' history has the
+    /// weekday session in both modes.
     /// </summary>
-    public bool AlwaysOpen { get; set; }
+    [EnumDataType(typeof(SessionMode))]
+    public SessionMode Session { get; set; } = SessionMode.Always;
 
     /// <summary>A Fyers data-socket <c>hsm_key</c> accepted without issuing a token; empty for none.</summary>
     public string? FyersHsmKey { get; set; } = "0123456789abcdef0123456789abcdef0123456789abcdef01234567";

@@ -5,6 +5,7 @@ using TradingHelper.Api.Brokers;
 using TradingHelper.Api.Gaps;
 using TradingHelper.Api.Historical;
 using TradingHelper.Api.Instruments;
+using TradingHelper.Api.Market;
 using TradingHelper.Api.OpenApi;
 using TradingHelper.Api.Security;
 using TradingHelper.Api.Streaming;
@@ -50,6 +51,14 @@ internal static class Extensions
 
         builder.AddApiSecurity();
         builder.AddLiveTickStreaming();
+
+        // Whether prices are NSE's or the simulator's, for /health, /api/market and the chart's badge.
+        builder.Services.AddOptions<MarketOptions>()
+            .BindConfiguration(MarketOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var broker = builder.Configuration.GetSection(MarketOptions.SectionName).Get<MarketOptions>() ?? new MarketOptions();
+        builder.Services.AddHealthChecks().AddMarketCheck(broker.Kind);
 
         // The daily Kite login: redirect, callback and session status; the Ingestor holds the secret.
         builder.AddKiteLogin();

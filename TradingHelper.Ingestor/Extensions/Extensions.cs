@@ -35,6 +35,8 @@ internal static class Extensions
         builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<BrokerOptions>>().Value.ResolveMarketHours());
 
         var broker = builder.Configuration.GetSection(BrokerOptions.SectionName).Get<BrokerOptions>() ?? new BrokerOptions();
+        // /health says whether the prices are NSE's or the simulator's, so simulated prices never pass for an open market.
+        builder.Services.AddHealthChecks().AddMarketCheck(broker.Kind);
         if (broker.UsesKite)
         {
             builder.AddKiteFeed();

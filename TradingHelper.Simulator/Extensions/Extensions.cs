@@ -21,7 +21,7 @@ internal static class Extensions
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.Services.AddSingleton<MarketSimulator>();
-        builder.Services.AddSingleton<HistoricalCandles>();
+        builder.Services.AddSingleton(services => services.GetRequiredService<MarketSimulator>().History);
         builder.Services.AddSingleton<InstrumentMaster>();
         builder.Services.AddSingleton<AccessTokens>();
         builder.Services.AddSingleton<FaultInjector>();
@@ -31,6 +31,9 @@ internal static class Extensions
         builder.Services.AddSingleton<FyersAccessTokens>();
         builder.Services.AddSingleton<FyersStatistics>();
         builder.Services.AddSingleton<FyersConnections>();
+
+        // /health says the market is simulated, and in which session mode, so nobody takes it for NSE.
+        builder.Services.AddHealthChecks().AddCheck<SessionHealthCheck>(MarketHealthChecks.Name, tags: [HealthTags.Ready]);
 
         // Errors outside Kite's own endpoints leave as RFC 7807 problem details.
         builder.Services.AddProblemDetails();

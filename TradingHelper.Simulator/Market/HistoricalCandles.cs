@@ -1,35 +1,36 @@
-using Microsoft.Extensions.Options;
-using TradingHelper.Core.Market;
+using TradingHelper.Core.Brokers.Kite;
 
 namespace TradingHelper.Simulator.Market;
 
-/// <summary>Broker history for the simulated universe: minute candles that are a pure function of seed, token and minute, so every call agrees.</summary>
-internal sealed class HistoricalCandles(IOptions<SimulatorOptions> options)
+/// <summary>
+/// Broker history for the simulated universe: minute candles read off the same <see cref="PricingModel"/> the live ticker
+/// streams, so every call agrees and today's candles end where live prices are.
+/// </summary>
+internal sealed class HistoricalCandles(PricingModel pricing, TradingSession session, int seed)
 {
-    private const int SessionMinutes = 375;
-    private const int DayMinutes = 24 * 60;
-    private readonly ulong _seed = (ulong)options.Value.Seed;
-    private readonly bool _alwaysOpen = options.Value.AlwaysOpen;
+    // Past days have NSE's weekday session, as a broker serves them, whatever the simulator traded then.
+    private static readonly TradingSession PastSessions = new(SessionMode.Realistic);
+
+    // A minute's high and low are the extremes of its level at these seconds (and at now, in the minute under way).
+    private static readonly int[] SampleSeconds = [0, 20, 40, 60];
 
     /// <summary>
-    /// Candles whose minutes fall in [from, to] (IST session minutes on weekdays, or every minute when
-    /// <see cref="SimulatorOptions.AlwaysOpen"/>) and have started by <paramref name="now"/>.
+    /// Candles whose minutes fall in [from, to] and have started by <paramref name="now"/>; the minute under way closes at
+    /// now. Past days have the weekday 09:15–15:30 IST session; the day of <paramref name="now"/> has every minute the
+    /// simulator traded (all of them around the clock), so today's candles join the live feed.
     /// </summary>
     public List<Candle> Read(SimulatedInstrument instrument, CandleInterval interval, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now)
     {
         var candles = new List<Candle>();
-        var firstDay = DateOnly.FromDateTime(from.ToOffset(IndianMarket.IstOffset).DateTime);
-        var lastDay = DateOnly.FromDateTime(to.ToOffset(IndianMarket.IstOffset).DateTime);
+        var divisor = (decimal)KiteInstrumentToken.PriceDivisorOf(instrument.InstrumentToken);
         Bucket? bucket = null;
-        for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
+        var today = TradingSession.DayOf(now);
+        for (var day = TradingSession.DayOf(from); day <= TradingSession.DayOf(to); day = day.AddDays(1))
         {
-            if (!_alwaysOpen && day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
-            {
-                continue;
-            }
-            var midnight = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), IndianMarket.IstOffset);
-            var open = _alwaysOpen ? midnight : midnight + IndianMarket.SessionOpen;
-            for (var k = 0; k < (_alwaysOpen ? DayMinutes : SessionMinutes); k++)
+            var hours = day == today ? session : PastSessions;
+            var open = hours.OpenOf(day);
+            var minutes = hours.MinutesOf(day);
+            for (var k = 0; k < minutes; k++)
             {
                 var minute = open.AddMinutes(k);
                 if (minute >= now)
@@ -40,61 +41,91 @@ internal sealed class HistoricalCandles(IOptions<SimulatorOptions> options)
                 {
                     continue;
                 }
-                var start = interval.IsDay ? midnight : open.AddMinutes(k / interval.Minutes * interval.Minutes);
+                var start = interval.IsDay ? open.Add(-open.TimeOfDay) : open.AddMinutes(k / interval.Minutes * interval.Minutes);
                 if (bucket is { } current && current.Start != start)
                 {
-                    candles.Add(current.ToCandle());
+                    candles.Add(current.ToCandle(divisor));
                     bucket = null;
                 }
-                bucket = Merge(bucket, start, instrument, minute);
+                bucket = Merge(bucket, start, instrument, minute, now);
             }
         }
         if (bucket is { } last)
         {
-            candles.Add(last.ToCandle());
+            candles.Add(last.ToCandle(divisor));
         }
         return candles;
     }
 
-    private Bucket Merge(Bucket? bucket, DateTimeOffset start, SimulatedInstrument instrument, DateTimeOffset minute)
+    /// <summary>The day of <paramref name="now"/> so far as one candle, or null before its session opened.</summary>
+    public Candle? Today(SimulatedInstrument instrument, DateTimeOffset now)
     {
-        var m = minute.ToUnixTimeSeconds() / 60;
-        var tick = (long)(instrument.TickSize * 100);
-        var open = PriceAt(instrument, m);
-        var close = PriceAt(instrument, m + 1);
-        var high = Math.Max(open, close) + ((long)(Noise(instrument, m, 1) % 3) * tick);
-        var low = Math.Max(tick, Math.Min(open, close) - ((long)(Noise(instrument, m, 2) % 3) * tick));
-        var volume = instrument.IsIndex ? 0 : (long)(Noise(instrument, m, 3) % 50 + 1) * instrument.TradeUnit;
-        var openInterest = instrument.HasOpenInterest
-            ? (long)instrument.LotSize * (20_000 + (long)(10_000 * Math.Sin(m / 500.0)) + (long)(Noise(instrument, m, 4) % 100))
-            : 0;
+        var day = TradingSession.DayOf(now);
+        var candles = Read(instrument, CandleInterval.All["day"], session.OpenOf(day), now, now);
+        return candles.Count > 0 && TradingSession.DayOf(candles[^1].Start) == day ? candles[^1] : null;
+    }
+
+    /// <summary>The close of the last weekday session before the day of <paramref name="now"/>: the previous close a tick reports, as history shows it.</summary>
+    public decimal PreviousClose(SimulatedInstrument instrument, DateTimeOffset now)
+    {
+        var day = TradingSession.DayOf(now);
+        for (var previous = day.AddDays(-1); previous > day.AddDays(-10); previous = previous.AddDays(-1))
+        {
+            if (PastSessions.IsTradingDay(previous))
+            {
+                var close = PastSessions.CloseOf(previous);
+                return pricing.LastPrice(instrument, close) / (decimal)KiteInstrumentToken.PriceDivisorOf(instrument.InstrumentToken);
+            }
+        }
+        return instrument.BasePrice;
+    }
+
+    /// <summary>Contracts traded in one minute (a whole number of lots); indices trade none.</summary>
+    public long VolumeOf(SimulatedInstrument instrument, DateTimeOffset minute) =>
+        instrument.IsIndex ? 0 : (long)(Noise.Of((ulong)seed, instrument.InstrumentToken, MinuteNumber(minute), 3) % 50 + 1) * instrument.TradeUnit;
+
+    /// <summary>Open interest at a minute: a slow swing of a few thousand lots around twenty thousand.</summary>
+    public long OpenInterestAt(SimulatedInstrument instrument, DateTimeOffset minute)
+    {
+        if (!instrument.HasOpenInterest)
+        {
+            return 0;
+        }
+        var m = MinuteNumber(minute);
+        return (long)instrument.LotSize * (20_000 + (long)(10_000 * Math.Sin(m / 500.0)) + (long)(Noise.Of((ulong)seed, instrument.InstrumentToken, m, 4) % 100));
+    }
+
+    private Bucket Merge(Bucket? bucket, DateTimeOffset start, SimulatedInstrument instrument, DateTimeOffset minute, DateTimeOffset now)
+    {
+        var end = minute.AddMinutes(1) < now ? minute.AddMinutes(1) : now;
+        long open = pricing.LastPrice(instrument, minute), high = open, low = open, close = open;
+        foreach (var second in SampleSeconds)
+        {
+            var at = minute.AddSeconds(second);
+            if (at > end)
+            {
+                at = end;
+            }
+            close = pricing.LastPrice(instrument, at);
+            high = Math.Max(high, close);
+            low = Math.Min(low, close);
+            if (at == end)
+            {
+                break;
+            }
+        }
+        // The minute under way has traded only its part so far, so the day's volume keeps rising through it.
+        var volume = VolumeOf(instrument, minute) * (end - minute).Ticks / TimeSpan.TicksPerMinute;
+        var openInterest = OpenInterestAt(instrument, minute);
         return bucket is { } b
             ? b with { High = Math.Max(b.High, high), Low = Math.Min(b.Low, low), Close = close, Volume = b.Volume + volume, OpenInterest = openInterest }
             : new Bucket(start, open, high, low, close, volume, openInterest);
     }
 
-    // Two slow waves and a little noise, on the tick grid, in paise.
-    private long PriceAt(SimulatedInstrument instrument, long minute)
-    {
-        var phase = (Noise(instrument, 0, 5) % 1000) / 1000.0 * Math.Tau;
-        var wave = (0.04 * Math.Sin((minute / 7500.0 * Math.Tau) + phase)) + (0.01 * Math.Sin((minute / 97.0 * Math.Tau) + phase));
-        var tick = (long)(instrument.TickSize * 100);
-        var noise = ((long)(Noise(instrument, minute, 6) % 7) - 3) * tick;
-        var price = (long)((double)instrument.BasePrice * 100 * (1 + wave)) + noise;
-        return Math.Max(tick, price / tick * tick);
-    }
-
-    private ulong Noise(SimulatedInstrument instrument, long minute, ulong stream)
-    {
-        // SplitMix64: cheap, stateless and well mixed, so any minute can be computed on its own.
-        var z = _seed ^ ((ulong)instrument.InstrumentToken << 20) ^ ((ulong)minute * 0x9E3779B97F4A7C15UL) ^ (stream * 0xD1B54A32D192ED03UL);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    private static ulong MinuteNumber(DateTimeOffset minute) => (ulong)(minute.ToUnixTimeSeconds() / 60);
 
     private readonly record struct Bucket(DateTimeOffset Start, long Open, long High, long Low, long Close, long Volume, long OpenInterest)
     {
-        public Candle ToCandle() => new(Start, Open / 100m, High / 100m, Low / 100m, Close / 100m, Volume, OpenInterest);
+        public Candle ToCandle(decimal divisor) => new(Start, Open / divisor, High / divisor, Low / divisor, Close / divisor, Volume, OpenInterest);
     }
 }

@@ -4,13 +4,14 @@ using TradingHelper.Core.Market;
 
 namespace TradingHelper.Simulator.Market;
 
-/// <summary>The instruments the simulator quotes: two indices, their futures and weekly options, fifty stocks and their futures.</summary>
+/// <summary>The instruments the simulator quotes: two indices, their futures and weekly options, fifty stocks and their futures, with their pricing.</summary>
 internal sealed class InstrumentUniverse
 {
     public const uint Nifty50Token = 256265;
     public const uint NiftyBankToken = 260105;
 
     private const int StrikesEachSide = 10;
+    private const double StockVolatility = 0.25;
     private const uint FirstDerivativeExchangeToken = 35_001;
 
     // Synthetic stocks take exchange tokens far above the real ones (which stay under 30,000) and under 2^24.
@@ -48,10 +49,11 @@ internal sealed class InstrumentUniverse
 
     private readonly Dictionary<uint, SimulatedInstrument> _byToken;
 
-    private InstrumentUniverse(IReadOnlyList<SimulatedInstrument> instruments, DateOnly tradingDay)
+    private InstrumentUniverse(IReadOnlyList<SimulatedInstrument> instruments, DateOnly tradingDay, PricingModel pricing)
     {
         Instruments = instruments;
         TradingDay = tradingDay;
+        Pricing = pricing;
         _byToken = instruments.ToDictionary(instrument => instrument.InstrumentToken);
     }
 
@@ -60,53 +62,63 @@ internal sealed class InstrumentUniverse
     /// <summary>The IST day the expiries were computed for.</summary>
     public DateOnly TradingDay { get; }
 
+    /// <summary>Prices every instrument of the universe at any instant.</summary>
+    public PricingModel Pricing { get; }
+
     public bool TryGet(uint instrumentToken, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SimulatedInstrument? instrument) =>
         _byToken.TryGetValue(instrumentToken, out instrument);
 
-    /// <summary>Builds the universe for the IST day of <paramref name="now"/>; the same seed and day give the same universe.</summary>
-    public static InstrumentUniverse Create(int seed, DateTimeOffset now, int extraStocks = 0)
+    /// <summary>
+    /// Builds the universe for the IST day of <paramref name="now"/>, its option strikes centred on each index's level at
+    /// <paramref name="pricedAt"/> (default: <paramref name="now"/>); the same seed and instants give the same universe.
+    /// </summary>
+    public static InstrumentUniverse Create(int seed, DateTimeOffset now, int extraStocks = 0, DateTimeOffset? pricedAt = null)
     {
         var today = DateOnly.FromDateTime(now.ToOffset(IndianMarket.IstOffset).DateTime);
+        var at = pricedAt ?? now;
         var weekly = ExpiryCalendar.Weekly(today);
         var monthly = ExpiryCalendar.Monthly(today);
-        var random = new Random(seed);
+        var pricing = new PricingModel(seed);
         var instruments = new List<SimulatedInstrument>();
         var nextDerivative = FirstDerivativeExchangeToken;
 
-        SimulatedInstrument Derivative(string symbol, string underlying, DateOnly expiry, decimal strike, int lot, string type, decimal price) =>
-            new(KiteInstrumentToken.Create(nextDerivative, KiteSegment.Nfo), nextDerivative++, symbol, underlying, expiry, strike, 0.05m, lot,
-                type, type == "FUT" ? "NFO-FUT" : "NFO-OPT", "NFO", price);
+        SimulatedInstrument Priced(SimulatedInstrument instrument) =>
+            instrument with { BasePrice = pricing.LastPrice(instrument, at) / (decimal)KiteInstrumentToken.PriceDivisorOf(instrument.InstrumentToken) };
 
-        foreach (var (token, symbol, underlying, price, step, lot) in new[]
+        SimulatedInstrument Derivative(string symbol, string underlying, DateOnly expiry, decimal strike, int lot, string type) =>
+            Priced(new(KiteInstrumentToken.Create(nextDerivative, KiteSegment.Nfo), nextDerivative++, symbol, underlying, expiry, strike, 0.05m, lot,
+                type, type == "FUT" ? "NFO-FUT" : "NFO-OPT", "NFO", 0m, underlying));
+
+        // Index volatility as NSE's indices have lately shown it; options are quoted a little above it (the VIX sits near 13).
+        foreach (var (token, symbol, underlying, reference, step, lot, volatility, implied) in new[]
         {
-            (Nifty50Token, "NIFTY 50", "NIFTY", 24350m, 50m, 75),
-            (NiftyBankToken, "NIFTY BANK", "BANKNIFTY", 51200m, 100m, 35),
+            (Nifty50Token, "NIFTY 50", "NIFTY", 24350m, 50m, 75, 0.12, 0.13),
+            (NiftyBankToken, "NIFTY BANK", "BANKNIFTY", 51200m, 100m, 35, 0.15, 0.15),
         })
         {
-            var spot = Jitter(random, price);
-            instruments.Add(new SimulatedInstrument(token, KiteInstrumentToken.ExchangeTokenOf(token), symbol, symbol, null, 0m, 0.05m, 0,
-                "EQ", "INDICES", "NSE", spot));
-            instruments.Add(Derivative(FutureSymbol(underlying, monthly), underlying, monthly, 0m, lot, "FUT", RoundToTick(spot * 1.004m)));
-            var atm = Math.Round(spot / step, MidpointRounding.AwayFromZero) * step;
+            pricing.Add(underlying, reference, volatility, implied);
+            var index = Priced(new SimulatedInstrument(token, KiteInstrumentToken.ExchangeTokenOf(token), symbol, symbol, null, 0m, 0.05m, 0,
+                "EQ", "INDICES", "NSE", 0m, underlying));
+            instruments.Add(index);
+            instruments.Add(Derivative(FutureSymbol(underlying, monthly), underlying, monthly, 0m, lot, "FUT"));
+            // Strikes are centred on where the index trades, in NSE's steps, as the exchange lists them around the money.
+            var atm = Math.Round(index.BasePrice / step, MidpointRounding.AwayFromZero) * step;
             for (var i = -StrikesEachSide; i <= StrikesEachSide; i++)
             {
                 var strike = atm + (i * step);
                 foreach (var right in new[] { "CE", "PE" })
                 {
-                    var intrinsic = Math.Max(0m, right == "CE" ? spot - strike : strike - spot);
-                    var timeValue = step * 2m / (1 + Math.Abs(i));
-                    instruments.Add(Derivative(OptionSymbol(underlying, weekly, monthly, strike, right), underlying, weekly, strike, lot, right,
-                        RoundToTick(intrinsic + timeValue)));
+                    instruments.Add(Derivative(OptionSymbol(underlying, weekly, monthly, strike, right), underlying, weekly, strike, lot, right));
                 }
             }
         }
 
         foreach (var (symbol, name, exchangeToken, price, lot) in Stocks)
         {
-            var spot = Jitter(random, price);
-            instruments.Add(new SimulatedInstrument(KiteInstrumentToken.Create(exchangeToken, KiteSegment.Nse), exchangeToken, symbol, name,
-                null, 0m, 0.05m, 1, "EQ", "NSE", "NSE", spot));
-            instruments.Add(Derivative(FutureSymbol(symbol, monthly), symbol, monthly, 0m, lot, "FUT", RoundToTick(spot * 1.004m)));
+            pricing.Add(symbol, price, StockVolatility, StockVolatility);
+            instruments.Add(Priced(new SimulatedInstrument(KiteInstrumentToken.Create(exchangeToken, KiteSegment.Nse), exchangeToken, symbol, name,
+                null, 0m, 0.05m, 1, "EQ", "NSE", "NSE", 0m, symbol)));
+            instruments.Add(Derivative(FutureSymbol(symbol, monthly), symbol, monthly, 0m, lot, "FUT"));
         }
 
         // Added after the real list so the real instruments keep their tokens and prices whatever the count.
@@ -114,18 +126,14 @@ internal sealed class InstrumentUniverse
         {
             var symbol = string.Create(CultureInfo.InvariantCulture, $"SYN{i + 1:00000}");
             var exchangeToken = FirstSyntheticExchangeToken + (uint)i;
-            var spot = Jitter(random, 100m + (i % 50 * 20m));
-            instruments.Add(new SimulatedInstrument(KiteInstrumentToken.Create(exchangeToken, KiteSegment.Nse), exchangeToken, symbol,
-                $"SYNTHETIC {symbol}", null, 0m, 0.05m, 1, "EQ", "NSE", "NSE", spot));
-            instruments.Add(Derivative(FutureSymbol(symbol, monthly), symbol, monthly, 0m, 500, "FUT", RoundToTick(spot * 1.004m)));
+            pricing.Add(symbol, 100m + (i % 50 * 20m), StockVolatility, StockVolatility);
+            instruments.Add(Priced(new SimulatedInstrument(KiteInstrumentToken.Create(exchangeToken, KiteSegment.Nse), exchangeToken, symbol,
+                $"SYNTHETIC {symbol}", null, 0m, 0.05m, 1, "EQ", "NSE", "NSE", 0m, symbol)));
+            instruments.Add(Derivative(FutureSymbol(symbol, monthly), symbol, monthly, 0m, 500, "FUT"));
         }
 
-        return new InstrumentUniverse(instruments, today);
+        return new InstrumentUniverse(instruments, today, pricing);
     }
-
-    private static decimal Jitter(Random random, decimal price) => RoundToTick(price * (0.97m + ((decimal)random.Next(0, 6001) / 100_000m)));
-
-    private static decimal RoundToTick(decimal price) => Math.Max(0.05m, Math.Round(price * 20m, MidpointRounding.AwayFromZero) / 20m);
 
     private static string FutureSymbol(string underlying, DateOnly expiry) =>
         string.Create(CultureInfo.InvariantCulture, $"{underlying}{expiry:yy}{MonthCode(expiry)}FUT");

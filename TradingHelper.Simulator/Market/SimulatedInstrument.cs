@@ -2,7 +2,7 @@ using TradingHelper.Core.Brokers.Kite;
 
 namespace TradingHelper.Simulator.Market;
 
-/// <summary>One row of the simulated instrument master, with the price its random walk starts from.</summary>
+/// <summary>One row of the simulated instrument master, with its price when the universe was built and the underlying it is priced off.</summary>
 internal sealed record SimulatedInstrument(
     uint InstrumentToken,
     uint ExchangeToken,
@@ -15,7 +15,8 @@ internal sealed record SimulatedInstrument(
     string InstrumentType,
     string Segment,
     string Exchange,
-    decimal BasePrice)
+    decimal BasePrice,
+    string Underlying)
 {
     public bool IsIndex => KiteInstrumentToken.SegmentOf(InstrumentToken) == KiteSegment.Indices;
 

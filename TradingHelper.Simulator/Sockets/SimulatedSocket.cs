@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using TradingHelper.Simulator.Control;
+using TradingHelper.Simulator.Market;
 
 namespace TradingHelper.Simulator.Sockets;
 
@@ -27,6 +28,7 @@ internal abstract class SimulatedSocket : IDisposable
         Time = time;
         Logger = logger;
         ConnectedAt = time.GetUtcNow();
+        Session = new TradingSession(options.Session);
     }
 
     /// <summary>The feed's name in log lines: "Ticker" or "Fyers".</summary>
@@ -45,6 +47,9 @@ internal abstract class SimulatedSocket : IDisposable
     protected TimeProvider Time { get; }
 
     protected ILogger Logger { get; }
+
+    /// <summary>The exchange's hours: records stream only while it trades.</summary>
+    protected TradingSession Session { get; }
 
     /// <summary>One frame on the wire at a time: the reader's answers and the pump's frames share the socket.</summary>
     protected SemaphoreSlim SendLock { get; } = new(1, 1);
@@ -194,6 +199,13 @@ internal abstract class SimulatedSocket : IDisposable
                     continue;
                 }
                 await SendFaultFramesAsync(cancellationToken).ConfigureAwait(false);
+                // A closed exchange sends no ticks; the line stays alive with heartbeats, as Kite's does overnight.
+                if (!Session.IsOpen(now))
+                {
+                    credit = 0;
+                    await IdleAsync(now, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
                 credit = HasStreams ? Math.Min(credit + (rate * elapsed), rate) : 0;
                 var due = (int)credit;
                 if (due > 0)

@@ -111,6 +111,8 @@ internal sealed class TickerConnection : SimulatedSocket
     {
         List<InstrumentState> subscribed = [];
         var refused = 0;
+        // Outside the session there is nothing to push: the first tick comes when the exchange opens.
+        var snapshots = !Faults.IsQuiet && Session.IsOpen(Time.GetUtcNow());
         lock (_gate)
         {
             foreach (var token in request.Tokens)
@@ -138,7 +140,11 @@ internal sealed class TickerConnection : SimulatedSocket
                         break;
                 }
             }
-            RebuildStreaming();
+            // New instruments stream only after their snapshot, as on Kite, where the first tick after a subscribe is the quote.
+            if (subscribed.Count == 0 || !snapshots)
+            {
+                RebuildStreaming();
+            }
         }
 
         if (refused > 0)
@@ -146,7 +152,7 @@ internal sealed class TickerConnection : SimulatedSocket
             Logger.LogWarning("Ticker connection {ConnectionId} refused {Refused} subscriptions past the limit", Id, refused);
             await SendErrorAsync($"Can't subscribe to more than {Options.MaxInstrumentsPerConnection} instruments.", cancellationToken).ConfigureAwait(false);
         }
-        if (subscribed.Count > 0 && !Faults.IsQuiet)
+        if (subscribed.Count > 0 && snapshots)
         {
             await SendSnapshotsAsync(subscribed, cancellationToken).ConfigureAwait(false);
         }
@@ -188,6 +194,11 @@ internal sealed class TickerConnection : SimulatedSocket
         }
         finally
         {
+            // Streaming frames are built under the same send lock, so none of these instruments can overtake its snapshot.
+            lock (_gate)
+            {
+                RebuildStreaming();
+            }
             SendLock.Release();
         }
     }

@@ -104,6 +104,36 @@ public sealed class ChartPageTests(MarketApiContext context) : IClassFixture<Mar
         Assert.Empty(pageErrors);
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task The_chart_says_simulated_when_the_simulator_is_the_broker()
+    {
+        Assert.SkipUnless(File.Exists(Chromium), $"{Chromium} is missing; install it with: apt-get install chromium");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+        });
+
+        foreach (var (broker, market, badge) in new[] { ("simulator", "simulated", true), ("kite", "exchange", false) })
+        {
+            await using var api = context.Start(("Broker:Kind", broker));
+            api.Factory.UseKestrel(0);
+            api.Factory.StartServer();
+            var address = api.Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var page = await browser.NewPageAsync();
+
+            await page.GotoAsync($"{address}/chart", new PageGotoOptions { Timeout = WaitMilliseconds });
+            await page.WaitForFunctionAsync($"() => window.__chart.market === '{market}'", null, new PageWaitForFunctionOptions { Timeout = WaitMilliseconds });
+
+            Assert.Equal(badge, await page.IsVisibleAsync("#market"));
+            Assert.Equal("SIMULATED", await page.TextContentAsync("#market"));
+            Assert.DoesNotContain("open", await page.TextContentAsync("header") ?? "", StringComparison.OrdinalIgnoreCase);
+            await page.CloseAsync();
+        }
+    }
+
     private static async Task<ChartCandle> LastCandleAsync(IPage page)
     {
         var json = await page.EvaluateAsync<string>("() => JSON.stringify(window.__chart.lastCandle)");

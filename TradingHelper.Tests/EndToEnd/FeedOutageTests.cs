@@ -14,7 +14,7 @@ public sealed class FeedOutageTests(TestServers servers)
         var ct = TestContext.Current.CancellationToken;
         await using var rig = await MarketRig.StartAsync(servers, "e2e_outage",
             // The ticker streams around the clock; its history must too, or an outage outside 09:15–15:30 IST has nothing to backfill.
-            simulatorSettings: new Dictionary<string, string?> { ["Simulator:AlwaysOpen"] = "true" },
+            simulatorSettings: new Dictionary<string, string?> { ["Simulator:Session"] = "always" },
             ingestorSettings: new Dictionary<string, string?>
             {
                 // Configured as a real Kite account would be, only pointed at the simulator's URLs: the whole ingest path of BROKER=kite.

@@ -67,16 +67,36 @@ public sealed class ServiceEndpointTests(TestServers servers)
         Assert.Equal("Healthy", await EventuallyHealthyAsync(client, ct));
     }
 
-    private async Task<(IAsyncDisposable Factory, HttpClient Client)> StartAsync(string service)
+    [Theory]
+    [InlineData("api", "simulator", "simulated")]
+    [InlineData("ingestor", "simulator", "simulated")]
+    [InlineData("api", "kite", "exchange")]
+    public async Task Health_says_whether_the_market_is_simulated(string service, string broker, string market)
+    {
+        var (factory, client) = await StartAsync(service, new Dictionary<string, string?> { ["Broker:Kind"] = broker });
+        await using var _ = factory;
+        using var __ = client;
+        var ct = TestContext.Current.CancellationToken;
+
+        using var health = await client.GetAsync("/health", ct);
+
+        using var report = JsonDocument.Parse(await health.Content.ReadAsStringAsync(ct));
+        var entry = report.RootElement.GetProperty("checks").GetProperty("market");
+        Assert.Equal(market, entry.GetProperty("data").GetProperty("market").GetString());
+        Assert.Equal(broker, entry.GetProperty("data").GetProperty("broker").GetString());
+        Assert.DoesNotContain("open", entry.GetProperty("description").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    private async Task<(IAsyncDisposable Factory, HttpClient Client)> StartAsync(string service, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var database = await servers.Postgres.CreateDatabaseAsync($"endpoints_{service}");
         var redis = servers.Redis.CreateDatabase();
         if (service == "api")
         {
-            var apiFactory = new ServiceFactory<api::Program>(database, redis);
+            var apiFactory = new ServiceFactory<api::Program>(database, redis, settings);
             return (apiFactory, apiFactory.CreateClient());
         }
-        var ingestorFactory = new ServiceFactory<ingestor::Program>(database, redis);
+        var ingestorFactory = new ServiceFactory<ingestor::Program>(database, redis, settings);
         return (ingestorFactory, ingestorFactory.CreateClient());
     }
 

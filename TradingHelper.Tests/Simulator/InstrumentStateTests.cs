@@ -1,6 +1,9 @@
 extern alias simulator;
 
+using simulator::TradingHelper.Simulator;
 using simulator::TradingHelper.Simulator.Market;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using TradingHelper.Core.Brokers.Kite;
 
 namespace TradingHelper.Tests.Simulator;
@@ -10,30 +13,31 @@ public sealed class InstrumentStateTests
     private static readonly DateTimeOffset MondayMorning = new(2026, 11, 23, 9, 30, 0, TimeSpan.FromMinutes(330));
 
     [Fact]
-    public void Day_volume_only_rises_within_a_day_and_restarts_on_the_next_ist_day()
+    public void Day_volume_only_rises_within_a_day_and_the_next_ist_day_starts_from_its_own_history()
     {
-        var state = new InstrumentState(Instrument("RELIANCE"), seed: 7);
+        var (market, state) = State(seed: 7, symbol: "RELIANCE");
         var volume = 0u;
-        KiteTick tick = default;
         for (var i = 0; i < 500; i++)
         {
-            tick = state.Advance(KiteMode.Full, MondayMorning.AddSeconds(i));
+            var tick = state.Advance(KiteMode.Full, MondayMorning.AddSeconds(i));
             Assert.True(tick.Volume > volume);
             volume = tick.Volume;
         }
-        var lastPriceOfMonday = tick.LastPrice;
+        var tuesdayMorning = MondayMorning.AddDays(1);
 
-        var tuesday = state.Current(KiteMode.Quote, MondayMorning.AddDays(1));
+        var tuesday = state.Current(KiteMode.Quote, tuesdayMorning);
 
-        Assert.Equal(0u, tuesday.Volume);
-        Assert.Equal(lastPriceOfMonday, tuesday.Close);
-        Assert.Equal(lastPriceOfMonday, tuesday.Open);
+        var monday = market.History.Read(state.Instrument, CandleInterval.All["day"], MondayMorning.AddMinutes(-570), MondayMorning.AddMinutes(-570).AddDays(1).AddSeconds(-1), tuesdayMorning);
+        var today = market.History.Today(state.Instrument, tuesdayMorning)!.Value;
+        Assert.Equal(monday[0].Close * 100, tuesday.Close);
+        Assert.Equal(today.Open * 100, tuesday.Open);
+        Assert.Equal((uint)today.Volume, tuesday.Volume);
     }
 
     [Fact]
     public void Prices_stay_on_the_tick_grid_and_inside_the_day_range()
     {
-        var state = new InstrumentState(Instrument("NIFTY26DECFUT", expiry: new DateOnly(2026, 12, 29), lot: 75), seed: 3);
+        var (_, state) = State(seed: 3, symbol: "NIFTY26NOVFUT");
 
         for (var i = 0; i < 1000; i++)
         {
@@ -61,7 +65,11 @@ public sealed class InstrumentStateTests
         Assert.Contains(first.Instruments, i => i.TradingSymbol.StartsWith("NIFTY26NOV", StringComparison.Ordinal) && i.TradingSymbol.EndsWith("CE", StringComparison.Ordinal));
     }
 
-    private static SimulatedInstrument Instrument(string symbol, DateOnly? expiry = null, int lot = 1) =>
-        new(expiry is null ? 738561u : 8960258u, expiry is null ? 2885u : 35001u, symbol, symbol, expiry, 0m, 0.05m, lot,
-            expiry is null ? "EQ" : "FUT", expiry is null ? "NSE" : "NFO-FUT", expiry is null ? "NSE" : "NFO", 1450.50m);
+    private static (MarketSimulator Market, InstrumentState State) State(int seed, string symbol)
+    {
+        var market = new MarketSimulator(Options.Create(new SimulatorOptions { Seed = seed }), new FakeTimeProvider(MondayMorning));
+        var instrument = market.Universe.Instruments.Single(i => i.TradingSymbol == symbol);
+        Assert.True(market.TryGet(instrument.InstrumentToken, out var state));
+        return (market, state);
+    }
 }

@@ -5,12 +5,15 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace TradingHelper.Tests.Simulator;
 
 /// <summary>Hosts the market simulator in memory, or on a real loopback port after <see cref="StartOnLoopback"/>.</summary>
-public sealed class SimulatorFactory(IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<simulator::Program>
+/// <param name="settings">Configuration on top of the test credentials.</param>
+/// <param name="clock">The market's clock, when the test sets the time of day; the system clock otherwise.</param>
+public sealed class SimulatorFactory(IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null) : WebApplicationFactory<simulator::Program>
 {
     public const string ApiKey = "test_api_key";
     public const string ApiSecret = "test_api_secret";
@@ -45,6 +48,10 @@ public sealed class SimulatorFactory(IReadOnlyDictionary<string, string?>? setti
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
+        }
+        if (clock is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
         }
     }
 }

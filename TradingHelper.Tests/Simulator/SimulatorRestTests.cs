@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using TradingHelper.Core.Brokers.Kite;
 using TradingHelper.Simulator.Extensions;
 
@@ -138,12 +139,15 @@ public sealed class SimulatorRestTests
     }
 
     [Theory]
-    [InlineData(false, 0)]
-    [InlineData(true, 60)]
-    public async Task Saturday_night_has_history_only_when_the_simulator_trades_around_the_clock(bool alwaysOpen, int candles)
+    [InlineData("realistic", 0)]
+    [InlineData("always", 60)]
+    public async Task Saturday_night_has_history_that_night_only_when_the_simulator_trades_around_the_clock(string session, int candles)
     {
-        // The ticker streams around the clock; a gap it had on a Saturday night is only backfillable when history agrees.
-        await using var factory = new SimulatorFactory(new Dictionary<string, string?> { ["Simulator:AlwaysOpen"] = alwaysOpen ? "true" : "false" });
+        // Around the clock the ticker streams on a Saturday night, and a gap it had then is only backfillable when history
+        // agrees; past days keep NSE's weekday session, as a broker serves them.
+        var alwaysOpen = session == "always";
+        var saturdayNight = new DateTimeOffset(2024, 6, 15, 22, 30, 0, TimeSpan.FromMinutes(330));
+        await using var factory = new SimulatorFactory(new Dictionary<string, string?> { ["Simulator:Session"] = session }, new FakeTimeProvider(saturdayNight));
         using var client = Authorized(factory);
         var ct = TestContext.Current.CancellationToken;
 
@@ -157,6 +161,8 @@ public sealed class SimulatorRestTests
             Assert.Equal("2024-06-15T21:00:00+0530", rows[0][0].GetString());
             Assert.Equal("2024-06-15T21:59:00+0530", rows[^1][0].GetString());
         }
+        using var lastWeek = JsonDocument.Parse(await client.GetStringAsync("/instruments/historical/408065/minute?from=2024-06-08+21:00:00&to=2024-06-08+21:59:59", ct));
+        Assert.Empty(lastWeek.RootElement.GetProperty("data").GetProperty("candles").EnumerateArray());
     }
 
     [Theory]

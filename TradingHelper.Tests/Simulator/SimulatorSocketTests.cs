@@ -55,10 +55,13 @@ public sealed class SimulatorSocketTests
             Assert.True(tick.IsTradable);
             Assert.InRange(tick.ExchangeTime!.Value, now.AddSeconds(-10), now.AddSeconds(1));
             Assert.True(tick.Volume > 0 && tick.LastQuantity > 0 && tick.AveragePrice > 0);
+            // The best bid and ask bracket the last trade; deeper levels step away a tick at a time.
+            Assert.InRange(tick.LastPrice, tick.Bids[0].Price, tick.Asks[0].Price);
+            Assert.True(tick.Bids[0].Price < tick.Asks[0].Price);
             for (var i = 0; i < KiteDepthLevels.Count; i++)
             {
-                Assert.InRange(tick.Bids[i].Price, tick.LastPrice - (5 * 10), tick.LastPrice - 5);
-                Assert.InRange(tick.Asks[i].Price, tick.LastPrice, tick.LastPrice + (5 * 10));
+                Assert.Equal(tick.Bids[0].Price - (5 * (uint)i), tick.Bids[i].Price);
+                Assert.Equal(tick.Asks[0].Price + (5 * (uint)i), tick.Asks[i].Price);
                 Assert.True(tick.Bids[i].Quantity > 0 && tick.Bids[i].Orders > 0);
             }
             Assert.True(tick.Bids[0].Price > tick.Bids[4].Price && tick.Asks[0].Price < tick.Asks[4].Price);

@@ -28,6 +28,7 @@
     gaps: [],
     ticksApplied: 0,
     loads: 0,
+    market: null,
   };
 
   const chart = LWC.createChart(el('chart'), {
@@ -316,11 +317,23 @@
     }
   }
 
+  // Simulated prices must never pass for NSE's: the badge shows whenever the Ingestor streams the market simulator.
+  async function loadMarket() {
+    try {
+      const market = await getJson('/api/market');
+      state.market = market.market;
+      el('market').hidden = market.market !== 'simulated';
+    } catch (error) {
+      setMessage(error.message);
+    }
+  }
+
   // Read-only hook for tests and for debugging in the console.
   window.__chart = {
     get token() { return state.token; },
     get interval() { return state.interval; },
     get status() { return state.status; },
+    get market() { return state.market; },
     get lastPrice() { return state.lastPrice; },
     get ticksApplied() { return state.ticksApplied; },
     get gaps() { return state.gaps.length; },
@@ -330,6 +343,7 @@
 
   setTimeframe(state.interval);
   loadSubscribed();
+  loadMarket();
   if (!state.token) {
     setMessage('Search for an instrument or pick a subscribed one.');
   }
