@@ -7,14 +7,16 @@ using Npgsql;
 using TradingHelper.Core.Market;
 using TradingHelper.Core.Storage;
 
-// Feeds ticks 1, 2, 3, … (the sequence is the tick's cumulative volume) into a real TickWriter until killed.
+// Feeds ticks 1, 2, 3, … up to <max ticks> (the sequence is the tick's cumulative volume) into a real TickWriter, then
+// waits to be killed. The bound keeps a spool that a slow reader of stdout lets grow within what a replay clears quickly.
 // stdout: "sent <n>" once ticks 1..n are in the writer's channel; "durable <n>" once ticks 1..n are committed or
 // fsynced to the spool. The writer keeps batches in order, so durable ticks are always a prefix of the sequence.
-if (args.Length != 4)
+if (args.Length != 5)
 {
-    await Console.Error.WriteLineAsync("usage: <connection string> <spool directory> <batch size> <channel capacity>");
+    await Console.Error.WriteLineAsync("usage: <connection string> <spool directory> <batch size> <channel capacity> <max ticks>");
     return 2;
 }
+var maxTicks = long.Parse(args[4], CultureInfo.InvariantCulture);
 
 const int Instruments = 50;
 var options = new TickWriterOptions
@@ -61,7 +63,7 @@ using var writer = new TickWriter(
 await writer.StartAsync(CancellationToken.None);
 
 var start = TimeProvider.System.GetUtcNow();
-for (long sequence = 1; ; sequence++)
+for (long sequence = 1; sequence <= maxTicks; sequence++)
 {
     await writer.WriteAsync(new Tick
     {
@@ -78,3 +80,6 @@ for (long sequence = 1; ; sequence++)
         Console.Out.WriteLine($"sent {sequence}");
     }
 }
+await Console.Out.WriteLineAsync($"sent {maxTicks}");
+await Task.Delay(Timeout.Infinite);
+return 1;

@@ -15,6 +15,8 @@ public sealed class TickWriterKillTests(TestServers servers)
 {
     private const int BatchSize = 1_000;
     private const int ChannelCapacity = 5_000;
+    // Far above every kill point plus what the writer holds; it only bounds the spool a loaded machine lets grow.
+    private const int MaxTicks = 200_000;
 
     [Fact]
     public async Task Kill_9_mid_stream_loses_at_most_the_queued_ticks_and_duplicates_none()
@@ -75,6 +77,7 @@ public sealed class TickWriterKillTests(TestServers servers)
                 spoolDirectory,
                 BatchSize.ToString(CultureInfo.InvariantCulture),
                 ChannelCapacity.ToString(CultureInfo.InvariantCulture),
+                MaxTicks.ToString(CultureInfo.InvariantCulture),
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -65,15 +65,17 @@ public sealed class KiteTickerEndToEndTests(TestServers servers)
         await TickerRig.UntilAsync(() => Task.FromResult(probe.Sum("tradinghelper.broker.frames.bad")), sum => sum == 15,
             "fifteen bad packets are counted over the three sockets");
 
+        // A gap starts at its socket's last frame, which can be read just before or just after the fault request: the
+        // clocks the test can read only bound the close from both sides, so a gap must overlap that window.
+        var beforeClose = TimeProvider.System.GetUtcNow();
         await rig.FaultAsync("close");
-        var afterClose = TimeProvider.System.GetUtcNow();
         var closeGaps = await TickerRig.UntilAsync(rig.GapsAsync, gaps => gaps.Count == 3 && gaps.All(gap => gap.EndedAt is not null),
             "each of the three sockets recorded a gap and closed it after resubscribing");
+        var closeSeen = TimeProvider.System.GetUtcNow();
 
         var beforeStall = TimeProvider.System.GetUtcNow();
         // Not a multiple of the 3 s watchdog: data returning just as a redialled socket's watchdog expires would be a second gap.
         await rig.FaultAsync("stall", seconds: 7.5);
-        var afterStall = TimeProvider.System.GetUtcNow();
         var allGaps = await TickerRig.UntilAsync(rig.GapsAsync, gaps => gaps.Count == 6 && gaps.All(gap => gap.EndedAt is not null),
             "the stall cost each socket one more gap (however many redials the watchdog needed), closed when data flowed again");
         await TickerRig.UntilAsync(rig.StatsAsync, stats => stats.OpenConnectionSubscriptions.Order().SequenceEqual([2, 5, 5]),
@@ -112,11 +114,15 @@ public sealed class KiteTickerEndToEndTests(TestServers servers)
         {
             Assert.Equal("simulator", gap.Broker);
             Assert.True(gap.StartedAt < gap.EndedAt, $"gap {gap} must not end before it starts");
-            Assert.True(gap.StartedAt <= afterClose && gap.EndedAt >= afterClose, $"gap {gap} must cover the close at {afterClose:HH:mm:ss.fff}");
+            Assert.True(gap.StartedAt <= closeSeen && gap.EndedAt >= beforeClose,
+                $"gap {gap} must overlap the close, requested at {beforeClose:HH:mm:ss.fff} and seen over at {closeSeen:HH:mm:ss.fff}");
         }
         foreach (var gap in allGaps.Skip(3))
         {
-            Assert.True(gap.StartedAt <= afterStall, $"gap {gap} must start before the stall was armed at {afterStall:HH:mm:ss.fff}");
+            // It starts at the last frame before the stall: after data flowed again on that socket, before the stall ended.
+            var reopened = closeGaps.Single(close => close.Connection == gap.Connection).EndedAt!.Value;
+            Assert.True(gap.StartedAt >= reopened && gap.StartedAt < beforeStall.AddSeconds(7.5),
+                $"gap {gap} must start between the socket's return at {reopened:HH:mm:ss.fff} and the end of the stall armed at {beforeStall:HH:mm:ss.fff}");
             Assert.True(gap.EndedAt >= beforeStall.AddSeconds(7.5), $"gap {gap} must last until the 7.5 s stall from {beforeStall:HH:mm:ss.fff} ended");
         }
         Assert.All(allGaps, gap => Assert.Equal(byConnection[gap.Connection], gap.InstrumentIds));
