@@ -141,8 +141,9 @@ public sealed class KiteTickerEndToEndTests(TestServers servers)
         await TickerRig.UntilAsync(rig.StoredCountsAsync, counts => counts.GetValueOrDefault(ids[chosen.Token]) > 0, "ticks are stored");
 
         // The socket drops while the broker sends heartbeats but no market data (as Kite does outside market hours).
-        await rig.FaultAsync("quiet", seconds: 10);
-        var quietEnds = TimeProvider.System.GetUtcNow().AddSeconds(10);
+        // Quiet long enough that a loaded machine still sees the redial and its heartbeats inside it.
+        await rig.FaultAsync("quiet", seconds: 20);
+        var quietEnds = TimeProvider.System.GetUtcNow().AddSeconds(20);
         await rig.FaultAsync("close");
         await TickerRig.UntilAsync(rig.StatsAsync, stats => stats.OpenConnectionSubscriptions.SequenceEqual([1]) && stats.OpenConnectionHeartbeats.Single() >= 2,
             "the new socket is subscribed and has carried heartbeats");
@@ -168,7 +169,8 @@ public sealed class KiteTickerEndToEndTests(TestServers servers)
         rig.StartIngestor();
         await TickerRig.UntilAsync(rig.StoredCountsAsync, counts => counts.GetValueOrDefault(ids[chosen[0].Token]) > 0, "ticks are stored");
 
-        await rig.FaultAsync("quiet", seconds: 10);
+        // Quiet long enough that a loaded machine still hands the second instrument over inside it.
+        await rig.FaultAsync("quiet", seconds: 20);
         await rig.FaultAsync("close");
         await TickerRig.UntilAsync(rig.StatsAsync, stats => stats.OpenConnectionSubscriptions.SequenceEqual([1]) && stats.OpenConnectionHeartbeats.Single() >= 1,
             "the socket is back, carrying heartbeats but no data");
