@@ -10,7 +10,7 @@ public sealed class DayQuoteStore(NpgsqlDataSource dataSource)
     // Per instrument: two backward index probes find its latest minute, candles() over that IST day gives close,
     // volume (the session rise of the cumulative volume) and OI, and two more probes find the last minute before
     // the day; where ticks and broker history share that minute, the broker's wins, as in candles().
-    private const string Sql =
+    internal const string Sql =
         """
         WITH latest AS (
             SELECT i.instrument_id,

@@ -31,7 +31,7 @@ public sealed class WatchlistPageTests(MarketApiContext context) : IClassFixture
         var url = new Uri(page.Url);
         Assert.Equal($"?token={reliance}&interval=5m", url.Query);
         Assert.Equal(reliance, await page.EvaluateAsync<int>("() => window.__watchlist.selected"));
-        Assert.Equal("true", await page.GetAttributeAsync($"#watchlist-rows tr[data-token='{reliance}']", "aria-selected"));
+        Assert.Equal("true", await page.GetAttributeAsync($"#watchlist-rows [data-token='{reliance}']", "aria-selected"));
         Assert.False(await page.EvaluateAsync<bool>("() => window.__chart.welcome"));
         Assert.Empty(errors);
     }
@@ -121,14 +121,14 @@ public sealed class WatchlistPageTests(MarketApiContext context) : IClassFixture
         Assert.Equal(["RELIANCE", "—", "—", "—", ""], await CellsAsync(page, reliance));
         Assert.Equal(["NIFTY26NOVFUT", "104.04", "+3.01%", "1,000", "12,345"], await CellsAsync(page, future));
         Assert.Equal(["NIFTY26NOV24000CE", "52.00", "+5.05%", "500", "700"], await CellsAsync(page, call));
-        Assert.Equal("up", await page.GetAttributeAsync($"#watchlist-rows tr[data-token='{future}'] td:nth-child(3)", "class"));
+        Assert.Equal("up", await page.GetAttributeAsync($"#watchlist-rows [data-token='{future}'] span:nth-child(3)", "class"));
 
         // The first live tick only sets the level of the cumulative volume: the candles already counted what came before.
         await publisher.PublishAsync([Tick(future, "2026-01-05 09:20:00", 106.05m, 1600, 12500)]);
         await WaitForCellsAsync(page, future, "NIFTY26NOVFUT", "106.05", "+5.00%", "1,000", "12,500");
         await publisher.PublishAsync([Tick(future, "2026-01-05 09:21:00", 99.99m, 2000, 12600)]);
         await WaitForCellsAsync(page, future, "NIFTY26NOVFUT", "99.99", "-1.00%", "1,400", "12,600");
-        Assert.Equal("down", await page.GetAttributeAsync($"#watchlist-rows tr[data-token='{future}'] td:nth-child(3)", "class"));
+        Assert.Equal("down", await page.GetAttributeAsync($"#watchlist-rows [data-token='{future}'] span:nth-child(3)", "class"));
         // A tick after the close moves the price, not the volume.
         await publisher.PublishAsync([Tick(future, "2026-01-05 15:45:00", 100.5m, 9000, 12600)]);
         await WaitForCellsAsync(page, future, "NIFTY26NOVFUT", "100.50", "-0.50%", "1,400", "12,600");
@@ -139,11 +139,11 @@ public sealed class WatchlistPageTests(MarketApiContext context) : IClassFixture
         await publisher.PublishAsync([Tick(reliance, "2026-01-06 09:16:00", 1500m, 700, 0)]);
         await WaitForCellsAsync(page, reliance, "RELIANCE", "1500.00", "—", "700", "");
 
-        await page.ClickAsync($"#watchlist-rows tr[data-token='{call}']");
+        await page.ClickAsync($"#watchlist-rows [data-token='{call}']");
         await HeadlessChromium.WaitForAsync(page, $"window.__chart.token === {call} && window.__watchlist.selected === {call}");
         Assert.Equal($"?token={call}&interval=5m", new Uri(page.Url).Query);
-        Assert.Equal("true", await page.GetAttributeAsync($"#watchlist-rows tr[data-token='{call}']", "aria-selected"));
-        Assert.Null(await page.GetAttributeAsync($"#watchlist-rows tr[data-token='{future}']", "aria-selected"));
+        Assert.Equal("true", await page.GetAttributeAsync($"#watchlist-rows [data-token='{call}']", "aria-selected"));
+        Assert.Null(await page.GetAttributeAsync($"#watchlist-rows [data-token='{future}']", "aria-selected"));
         Assert.Equal([$"{address.Replace("http", "ws", StringComparison.Ordinal)}/api/ws/ticks"], sockets);
 
         var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "chart-watchlist.png");
@@ -164,13 +164,13 @@ public sealed class WatchlistPageTests(MarketApiContext context) : IClassFixture
             """));
 
     private static Task<string[]> CellsAsync(IPage page, int token) =>
-        page.EvalOnSelectorAllAsync<string[]>($"#watchlist-rows tr[data-token='{token}'] td", "cells => cells.map((cell) => cell.textContent)");
+        page.EvalOnSelectorAllAsync<string[]>($"#watchlist-rows [data-token='{token}'] span", "cells => cells.map((cell) => cell.textContent)");
 
     private static async Task WaitForCellsAsync(IPage page, int token, params string[] cells)
     {
         var expected = string.Join("|", cells);
         await page.WaitForFunctionAsync(
-            "([token, expected]) => [...document.querySelectorAll(`#watchlist-rows tr[data-token='${token}'] td`)].map((cell) => cell.textContent).join('|') === expected",
+            "([token, expected]) => [...document.querySelectorAll(`#watchlist-rows [data-token='${token}'] span`)].map((cell) => cell.textContent).join('|') === expected",
             new object[] { token, expected }, new PageWaitForFunctionOptions { Timeout = HeadlessChromium.WaitMilliseconds });
     }
 

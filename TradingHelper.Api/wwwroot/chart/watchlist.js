@@ -39,13 +39,16 @@
 
   function newRow(subscription) {
     const i = subscription.instrument;
-    const element = document.createElement('tr');
+    const element = document.createElement('div');
+    element.className = 'row';
+    element.setAttribute('role', 'row');
     element.dataset.token = subscription.token;
     element.tabIndex = 0;
     element.title = `${i.exchange}:${i.tradingsymbol} #${subscription.token}`;
     const cells = {};
     for (const name of CELLS) {
-      const cell = element.insertCell();
+      const cell = element.appendChild(document.createElement('span'));
+      cell.setAttribute('role', 'gridcell');
       cells[name] = cell.appendChild(document.createTextNode(''));
     }
     cells.symbol.data = i.tradingsymbol;
@@ -159,11 +162,9 @@
   }
 
   function message(text) {
-    const cell = document.createElement('td');
-    cell.colSpan = CELLS.length;
-    cell.textContent = text;
-    body.replaceChildren(document.createElement('tr'));
-    body.firstChild.append(cell);
+    const row = Object.assign(document.createElement('div'), { className: 'row' });
+    row.append(Object.assign(document.createElement('span'), { className: 'note', textContent: text }));
+    body.replaceChildren(row);
   }
 
   async function load() {
@@ -202,13 +203,13 @@
   }
 
   body.addEventListener('click', (event) => {
-    const row = event.target.closest('tr[data-token]');
+    const row = event.target.closest('[data-token]');
     if (row) {
       chartPage.select(Number(row.dataset.token));
     }
   });
   body.addEventListener('keydown', (event) => {
-    const row = event.target.closest('tr[data-token]');
+    const row = event.target.closest('[data-token]');
     if (row && event.key === 'Enter') {
       chartPage.select(Number(row.dataset.token));
     }
