@@ -51,17 +51,13 @@ public sealed class WatchlistLoadTests(MarketApiContext context) : IClassFixture
     {
         Assert.SkipUnless(HeadlessChromium.IsInstalled, HeadlessChromium.MissingReason);
         var tokens = await SeedAsync();
-        await using var api = context.Start();
-        var address = HeadlessChromium.ServeOnRealPort(api);
+        var api = context.Start();
         var publisher = new LiveTickPublisher(context.Redis, Options.Create(new LiveTickOptions { Channel = api.TickChannel, QuotesKey = api.QuotesKey }));
-        await using var chromium = await HeadlessChromium.LaunchAsync();
-        await using var profile = await chromium.NewProfileAsync();
-        await profile.AddInitScriptAsync(Probe);
-        var errors = new List<string>();
-        var page = await HeadlessChromium.NewPageAsync(profile, errors);
+        await using var browser = await BrowserSession.StartAsync(api, Probe);
+        var page = browser.Page;
 
-        await page.GotoAsync($"{address}/chart?token={tokens[0]}", new PageGotoOptions { Timeout = HeadlessChromium.WaitMilliseconds });
-        await HeadlessChromium.WaitForAsync(page,
+        await browser.GotoAsync($"/chart?token={tokens[0]}");
+        await browser.WaitForAsync(
             "window.__watchlist.ready && window.__watchlist.pending === 0 && window.__chart.status === 'connected' && (window.__perf.readyAt = performance.now())");
         Assert.Equal(Instruments, await page.EvaluateAsync<int>("() => window.__watchlist.count"));
         // Every row shows its day from the candle store: a full session's volume and the change from Friday's close.
@@ -77,7 +73,7 @@ public sealed class WatchlistLoadTests(MarketApiContext context) : IClassFixture
             var price = batch == Batches ? 200m : 100m + batch;
             await publisher.PublishAsync(tokens.Select(token => new LiveTick(token, time, price, 375 + batch * 10, 1000 + batch, price, price, 1, 1, price, 1)).ToArray());
         }
-        await HeadlessChromium.WaitForAsync(page,
+        await browser.WaitForAsync(
             "window.__watchlist.pending === 0 && window.__watchlist.tokens.every((t) => window.__watchlist.row(t).text.last === '200.00') && (window.__perf.doneAt = performance.now())");
         var burst = await page.EvaluateAsync<JsonElement>($"([from]) => ({Window})([from, window.__perf.doneAt])", new object[] { start });
         var watchlist = await page.EvaluateAsync<JsonElement>(
@@ -92,7 +88,7 @@ public sealed class WatchlistLoadTests(MarketApiContext context) : IClassFixture
             $"  burst of {Batches} x {Instruments} ticks until every row shows the last: {Describe(burst)}; watchlist {watchlist}"));
         output?.WriteLine($"  GET /api/quotes SQL for {Instruments} instruments, server-side (EXPLAIN ANALYZE): {string.Join(", ", await ExplainQuotesAsync(tokens))} ms");
         Assert.Equal("+100.00%", await page.EvaluateAsync<string>($"() => window.__watchlist.row({tokens[^1]}).text.change"));
-        Assert.Empty(errors);
+        Assert.Empty(browser.Errors);
     }
 
     private async Task<string[]> ExplainQuotesAsync(int[] tokens)

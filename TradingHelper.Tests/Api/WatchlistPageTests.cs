@@ -17,15 +17,11 @@ public sealed class WatchlistPageTests(MarketApiContext context) : IClassFixture
         // Listed by underlying with stocks first: RELIANCE leads though its id is the larger.
         Assert.True(reliance > future);
         await WatchAsync(future, reliance);
-        await using var api = context.Start();
-        var address = HeadlessChromium.ServeOnRealPort(api);
-        await using var chromium = await HeadlessChromium.LaunchAsync();
-        await using var profile = await chromium.NewProfileAsync();
-        var errors = new List<string>();
-        var page = await HeadlessChromium.NewPageAsync(profile, errors);
+        await using var browser = await BrowserSession.StartAsync(context.Start());
+        var page = browser.Page;
 
-        await page.GotoAsync($"{address}/chart", new PageGotoOptions { Timeout = HeadlessChromium.WaitMilliseconds });
-        await HeadlessChromium.WaitForAsync(page, $"window.__chart.token === {reliance} && window.__watchlist.ready");
+        await browser.GotoAsync("/chart");
+        await browser.WaitForAsync($"window.__chart.token === {reliance} && window.__watchlist.ready");
 
         Assert.Equal([reliance, future], await page.EvaluateAsync<int[]>("() => window.__watchlist.tokens"));
         var url = new Uri(page.Url);
@@ -33,7 +29,7 @@ public sealed class WatchlistPageTests(MarketApiContext context) : IClassFixture
         Assert.Equal(reliance, await page.EvaluateAsync<int>("() => window.__watchlist.selected"));
         Assert.Equal("true", await page.GetAttributeAsync($"#watchlist-rows [data-token='{reliance}']", "aria-selected"));
         Assert.False(await page.EvaluateAsync<bool>("() => window.__chart.welcome"));
-        Assert.Empty(errors);
+        Assert.Empty(browser.Errors);
     }
 
     [Fact(Timeout = 120_000)]
@@ -42,22 +38,18 @@ public sealed class WatchlistPageTests(MarketApiContext context) : IClassFixture
         Assert.SkipUnless(HeadlessChromium.IsInstalled, HeadlessChromium.MissingReason);
         int future = context.Instruments["NIFTY26NOVFUT"], call = context.Instruments["NIFTY26NOV24000CE"];
         await WatchAsync(future, call);
-        await using var api = context.Start();
-        var address = HeadlessChromium.ServeOnRealPort(api);
-        await using var chromium = await HeadlessChromium.LaunchAsync();
-        await using var profile = await chromium.NewProfileAsync();
-        var errors = new List<string>();
-        var page = await HeadlessChromium.NewPageAsync(profile, errors);
-        await page.GotoAsync($"{address}/chart?token={call}&interval=15m", new PageGotoOptions { Timeout = HeadlessChromium.WaitMilliseconds });
-        await HeadlessChromium.WaitForAsync(page, $"window.__chart.token === {call} && window.__watchlist.ready");
+        await using var browser = await BrowserSession.StartAsync(context.Start());
+        var page = browser.Page;
+        await browser.GotoAsync($"/chart?token={call}&interval=15m");
+        await browser.WaitForAsync($"window.__chart.token === {call} && window.__watchlist.ready");
 
-        await page.GotoAsync($"{address}/chart", new PageGotoOptions { Timeout = HeadlessChromium.WaitMilliseconds });
-        await HeadlessChromium.WaitForAsync(page, "window.__watchlist.ready");
+        await browser.GotoAsync("/chart");
+        await browser.WaitForAsync("window.__watchlist.ready");
 
         Assert.Equal(call, await page.EvaluateAsync<int>("() => window.__chart.token"));
         Assert.Equal($"?token={call}&interval=5m", new Uri(page.Url).Query);
         Assert.Equal(call, await page.EvaluateAsync<int>("() => window.__watchlist.selected"));
-        Assert.Empty(errors);
+        Assert.Empty(browser.Errors);
     }
 
     [Fact(Timeout = 120_000)]
@@ -65,26 +57,22 @@ public sealed class WatchlistPageTests(MarketApiContext context) : IClassFixture
     {
         Assert.SkipUnless(HeadlessChromium.IsInstalled, HeadlessChromium.MissingReason);
         await WatchAsync();
-        await using var api = context.Start();
-        var address = HeadlessChromium.ServeOnRealPort(api);
-        await using var chromium = await HeadlessChromium.LaunchAsync();
-        await using var profile = await chromium.NewProfileAsync();
-        var errors = new List<string>();
-        var page = await HeadlessChromium.NewPageAsync(profile, errors);
+        await using var browser = await BrowserSession.StartAsync(context.Start());
+        var page = browser.Page;
 
-        await page.GotoAsync($"{address}/chart", new PageGotoOptions { Timeout = HeadlessChromium.WaitMilliseconds });
-        await HeadlessChromium.WaitForAsync(page, "window.__chart.welcome");
+        await browser.GotoAsync("/chart");
+        await browser.WaitForAsync("window.__chart.welcome");
 
         Assert.True(await page.IsVisibleAsync("#welcome"));
         Assert.False(await page.IsVisibleAsync("#chart"));
         var welcome = await page.TextContentAsync("#welcome") ?? "";
         Assert.Contains("Nothing is subscribed yet", welcome, StringComparison.Ordinal);
-        Assert.Contains($"curl -X POST {address}/api/instruments/subscribe", welcome, StringComparison.Ordinal);
+        Assert.Contains($"curl -X POST {browser.Address}/api/instruments/subscribe", welcome, StringComparison.Ordinal);
         Assert.Equal("Nothing subscribed", await page.TextContentAsync("#instrument"));
-        await HeadlessChromium.WaitForAsync(page, "document.getElementById('watchlist-rows').textContent === 'Nothing subscribed.'");
+        await browser.WaitForAsync("document.getElementById('watchlist-rows').textContent === 'Nothing subscribed.'");
         Assert.Null(await page.EvaluateAsync<int?>("() => window.__chart.token"));
         Assert.Equal("", new Uri(page.Url).Query);
-        Assert.Empty(errors);
+        Assert.Empty(browser.Errors);
     }
 
     [Fact(Timeout = 120_000)]
@@ -103,19 +91,16 @@ public sealed class WatchlistPageTests(MarketApiContext context) : IClassFixture
         await database.BrokerCandleAsync(call, "2026-01-05 09:16", 51m, 52m, 51m, 52m, 300, 700);
         await database.RefreshAllCandlesAsync();
         await WatchAsync(future, call, reliance);
-        await using var api = context.Start();
-        var address = HeadlessChromium.ServeOnRealPort(api);
+        var api = context.Start();
         var publisher = new LiveTickPublisher(context.Redis, Options.Create(new LiveTickOptions { Channel = api.TickChannel, QuotesKey = api.QuotesKey }));
-        await using var chromium = await HeadlessChromium.LaunchAsync();
-        await using var profile = await chromium.NewProfileAsync();
-        var errors = new List<string>();
-        var page = await HeadlessChromium.NewPageAsync(profile, errors);
+        await using var browser = await BrowserSession.StartAsync(api);
+        var page = browser.Page;
         // The chart and the watchlist share one socket.
         var sockets = new List<string>();
         page.WebSocket += (_, socket) => sockets.Add(socket.Url);
 
-        await page.GotoAsync($"{address}/chart?token={future}", new PageGotoOptions { Timeout = HeadlessChromium.WaitMilliseconds });
-        await HeadlessChromium.WaitForAsync(page, "window.__watchlist.ready && window.__watchlist.pending === 0 && window.__chart.status === 'connected'");
+        await browser.GotoAsync($"/chart?token={future}");
+        await browser.WaitForAsync("window.__watchlist.ready && window.__watchlist.pending === 0 && window.__chart.status === 'connected'");
 
         Assert.Equal([reliance, future, call], await page.EvaluateAsync<int[]>("() => window.__watchlist.tokens"));
         Assert.Equal(["RELIANCE", "—", "—", "—", ""], await CellsAsync(page, reliance));
@@ -140,17 +125,17 @@ public sealed class WatchlistPageTests(MarketApiContext context) : IClassFixture
         await WaitForCellsAsync(page, reliance, "RELIANCE", "1500.00", "—", "700", "");
 
         await page.ClickAsync($"#watchlist-rows [data-token='{call}']");
-        await HeadlessChromium.WaitForAsync(page, $"window.__chart.token === {call} && window.__watchlist.selected === {call}");
+        await browser.WaitForAsync($"window.__chart.token === {call} && window.__watchlist.selected === {call}");
         Assert.Equal($"?token={call}&interval=5m", new Uri(page.Url).Query);
         Assert.Equal("true", await page.GetAttributeAsync($"#watchlist-rows [data-token='{call}']", "aria-selected"));
         Assert.Null(await page.GetAttributeAsync($"#watchlist-rows [data-token='{future}']", "aria-selected"));
-        Assert.Equal([$"{address.Replace("http", "ws", StringComparison.Ordinal)}/api/ws/ticks"], sockets);
+        Assert.Equal([$"{browser.Address.Replace("http", "ws", StringComparison.Ordinal)}/api/ws/ticks"], sockets);
 
         var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "chart-watchlist.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot });
         TestContext.Current.TestOutputHelper?.WriteLine($"Screenshot of the chart with its watchlist: {screenshot}");
-        Assert.Empty(errors);
+        Assert.Empty(browser.Errors);
     }
 
     /// <summary>Makes exactly these instruments the active subscriptions.</summary>
