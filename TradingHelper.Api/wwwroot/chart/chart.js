@@ -292,7 +292,7 @@
 
   function showWelcome() {
     el('instrument').textContent = 'Nothing subscribed';
-    el('welcome-origin').textContent = location.origin;
+    document.querySelectorAll('#welcome .origin').forEach((span) => { span.textContent = location.origin; });
     el('welcome').hidden = false;
     el('chart').hidden = true;
   }
