@@ -5,6 +5,7 @@ using TradingHelper.Api.Gaps;
 using TradingHelper.Api.Historical;
 using TradingHelper.Api.Instruments;
 using TradingHelper.Api.Market;
+using TradingHelper.Api.Quotes;
 using TradingHelper.Api.Streaming;
 using TradingHelper.Api.Subscriptions;
 
@@ -24,6 +25,7 @@ app.MapSubscriptionsApi();
 app.MapHistoricalApi();
 app.MapGapsApi();
 app.MapMarketApi();
+app.MapQuotesApi();
 app.MapChartPage();
 app.MapTickStreamApi();
 

@@ -7,6 +7,7 @@ using TradingHelper.Api.Historical;
 using TradingHelper.Api.Instruments;
 using TradingHelper.Api.Market;
 using TradingHelper.Api.OpenApi;
+using TradingHelper.Api.Quotes;
 using TradingHelper.Api.Security;
 using TradingHelper.Api.Streaming;
 using TradingHelper.Api.Subscriptions;
@@ -40,12 +41,17 @@ internal static class Extensions
         builder.Services.AddSingleton<SubscriptionStore>();
         builder.Services.AddSingleton<BackfillJobs>();
         builder.Services.AddSingleton<FeedGapStore>();
+        builder.Services.AddSingleton<DayQuoteStore>();
         builder.Services.AddOptions<SubscriptionOptions>()
             .BindConfiguration(SubscriptionOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOptions<HistoricalOptions>()
             .BindConfiguration(HistoricalOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<QuoteOptions>()
+            .BindConfiguration(QuoteOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
 

@@ -22,6 +22,7 @@ public sealed partial class ApiRoutesDocsTests(ApiTestContext context) : IClassF
     [InlineData("/api/historical/candles", "get", "Historical", "200,400,404", false)]
     [InlineData("/api/gaps", "get", "Feed gaps", "200,400", false)]
     [InlineData("/api/market", "get", "Market", "200", false)]
+    [InlineData("/api/quotes", "get", "Quotes", "200,400", false)]
     public async Task Each_route_is_documented_with_a_summary_a_tag_and_its_answers(string path, string method, string tag, string statuses, bool needsKey)
     {
         await using var api = context.Start();

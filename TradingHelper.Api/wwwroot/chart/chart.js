@@ -14,6 +14,9 @@
   // The NSE session in seconds of the IST day: only its ticks add volume, as in the candles() SQL function.
   const SESSION_OPEN = (9 * 60 + 15) * 60;
   const SESSION_CLOSE = (15 * 60 + 30) * 60;
+  // The server takes at most Api:WebSocket:MaxTokensPerClient (1,000) tokens in one message.
+  const MAX_TOKENS_PER_MESSAGE = 1000;
+  const REMEMBERED = 'tradinghelper.chart.token';
 
   const el = (id) => document.getElementById(id);
   const params = new URLSearchParams(location.search);
@@ -189,16 +192,25 @@
     showPrice(tick.ltp);
   }
 
-  // One socket, re-subscribed after every reconnect; waits double after each failed attempt, up to 30 s.
+  // One socket for the page, re-subscribed after every reconnect; waits double after each failed attempt, up to 30 s.
+  // Other parts of the page (the watchlist) hold tokens on it and listen to every batch.
   const ticks = (() => {
     let socket = null;
     let watched = null;
+    const held = new Set();
+    const listeners = [];
     let backoff = 500;
     let timer = null;
 
     function send(message) {
       if (socket && socket.readyState === WebSocket.OPEN) {
         socket.send(JSON.stringify(message));
+      }
+    }
+
+    function subscribe(tokens) {
+      for (let i = 0; i < tokens.length; i += MAX_TOKENS_PER_MESSAGE) {
+        send({ action: 'subscribe', tokens: tokens.slice(i, i + MAX_TOKENS_PER_MESSAGE) });
       }
     }
 
@@ -209,14 +221,13 @@
       socket.onopen = () => {
         backoff = 500;
         setStatus('connected');
-        if (watched) {
-          send({ action: 'subscribe', tokens: [watched] });
-        }
+        subscribe([...new Set(watched ? [watched, ...held] : held)]);
       };
       socket.onmessage = (event) => {
         const message = JSON.parse(event.data);
         if (message.type === 'ticks') {
           message.ticks.forEach(applyTick);
+          listeners.forEach((listen) => listen(message.ticks));
         } else if (message.type === 'error') {
           setMessage(message.message);
         }
@@ -230,7 +241,7 @@
 
     return {
       watch(token) {
-        if (watched && watched !== token) {
+        if (watched && watched !== token && !held.has(watched)) {
           send({ action: 'unsubscribe', tokens: [watched] });
         }
         watched = token;
@@ -240,6 +251,16 @@
           send({ action: 'subscribe', tokens: [token] });
         }
       },
+      hold(tokens) {
+        const added = tokens.filter((token) => !held.has(token));
+        added.forEach((token) => held.add(token));
+        if (!socket) {
+          connect();
+        } else {
+          subscribe(added);
+        }
+      },
+      listen(listener) { listeners.push(listener); },
     };
   })();
 
@@ -249,7 +270,31 @@
     url.searchParams.set('token', token);
     url.searchParams.set('interval', state.interval);
     history.replaceState(null, '', url);
+    try {
+      localStorage.setItem(REMEMBERED, String(token));
+    } catch {
+      // Storage can be switched off; the page then opens on the watchlist's first instrument.
+    }
+    document.dispatchEvent(new CustomEvent('chart:select', { detail: token }));
+    el('welcome').hidden = true;
+    el('chart').hidden = false;
     load();
+  }
+
+  // With no token in the URL: the instrument this browser charted last, else the first of the watchlist.
+  function rememberedToken() {
+    try {
+      return Number(localStorage.getItem(REMEMBERED)) || null;
+    } catch {
+      return null;
+    }
+  }
+
+  function showWelcome() {
+    el('instrument').textContent = 'Nothing subscribed';
+    document.querySelectorAll('#welcome .origin').forEach((span) => { span.textContent = location.origin; });
+    el('welcome').hidden = false;
+    el('chart').hidden = true;
   }
 
   function setTimeframe(interval) {
@@ -308,6 +353,13 @@
   async function loadSubscribed() {
     try {
       const list = await getJson('/api/subscriptions');
+      if (!state.token) {
+        if (list.items.length) {
+          select(list.items[0].token);
+        } else {
+          showWelcome();
+        }
+      }
       const options = list.items.map((s) => Object.assign(document.createElement('option'), {
         value: s.token, textContent: `${s.instrument.tradingsymbol} (${s.instrument.exchange})`, selected: s.token === state.token,
       }));
@@ -339,12 +391,21 @@
     get gaps() { return state.gaps.length; },
     get candles() { return state.candles.map((c) => ({ ...c })); },
     get lastCandle() { return state.candles.length ? { ...state.candles[state.candles.length - 1] } : null; },
+    get welcome() { return !el('welcome').hidden; },
   };
 
+  // What the watchlist uses: chart an instrument, and share the page's one tick socket.
+  window.chartPage = Object.freeze({
+    get token() { return state.token; },
+    select,
+    holdTicks: ticks.hold,
+    onTicks: ticks.listen,
+  });
+
+  if (!state.token) {
+    state.token = rememberedToken();
+  }
   setTimeframe(state.interval);
   loadSubscribed();
   loadMarket();
-  if (!state.token) {
-    setMessage('Search for an instrument or pick a subscribed one.');
-  }
 })();
