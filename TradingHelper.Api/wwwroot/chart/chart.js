@@ -26,9 +26,10 @@
     volumeDay: null,
     status: 'disconnected',
     gaps: [],
+    gapMarks: [],
+    sessionMarks: [],
     ticksApplied: 0,
     loads: 0,
-    market: null,
   };
 
   const chart = LWC.createChart(el('chart'), {
@@ -55,11 +56,12 @@
 
   function setMessage(text) { el('message').textContent = text || ''; }
 
+  // The badge also says why the feed is stale (market closed, broker disconnected, login needed): see market.js.
+  const market = window.TradingMarket.create({ badge: el('feed-status'), simulated: el('market'), onError: setMessage });
+
   function setStatus(status) {
     state.status = status;
-    const badge = el('feed-status');
-    badge.textContent = status;
-    badge.className = `status ${status}`;
+    market.socket(status);
   }
 
   function showPrice(price) {
@@ -108,6 +110,7 @@
       chart.timeScale().fitContent();
       setMessage('');
       ticks.watch(state.token);
+      market.watch(state.token);
     } catch (error) {
       setMessage(error.message);
     }
@@ -136,8 +139,14 @@
         marks.push({ time: toChartTime(at), position: 'aboveBar', color: '#e91e63', shape: 'arrowDown', text: gap.open ? 'gap (open)' : `gap ${minutes}m` });
       }
     }
-    marks.sort((a, b) => a.time - b.time);
-    markers.setMarkers(marks);
+    state.gapMarks = marks;
+    drawMarkers();
+  }
+
+  // Gap markers and a session boundary on the first candle of each IST day; markers must be sorted by time.
+  function drawMarkers() {
+    state.sessionMarks = window.TradingMarket.sessionMarkers(state.candles, toChartTime);
+    markers.setMarkers([...state.gapMarks, ...state.sessionMarks].sort((a, b) => a.time - b.time));
   }
 
   // The rise of the cumulative day volume over the session, the rule of the candles() SQL function: a tick
@@ -167,6 +176,7 @@
     if (tick.token !== state.token) {
       return;
     }
+    market.tick();
     const epochSeconds = Math.floor(Date.parse(tick.time) / 1000);
     const bucket = bucketOf(epochSeconds);
     const rise = volumeRise(epochSeconds, tick.volume);
@@ -177,6 +187,7 @@
     if (!last || bucket > last.time) {
       last = { time: bucket, open: tick.ltp, high: tick.ltp, low: tick.ltp, close: tick.ltp, volume: rise };
       state.candles.push(last);
+      drawMarkers();
     } else {
       last.high = Math.max(last.high, tick.ltp);
       last.low = Math.min(last.low, tick.ltp);
@@ -317,23 +328,15 @@
     }
   }
 
-  // Simulated prices must never pass for NSE's: the badge shows whenever the Ingestor streams the market simulator.
-  async function loadMarket() {
-    try {
-      const market = await getJson('/api/market');
-      state.market = market.market;
-      el('market').hidden = market.market !== 'simulated';
-    } catch (error) {
-      setMessage(error.message);
-    }
-  }
-
   // Read-only hook for tests and for debugging in the console.
   window.__chart = {
     get token() { return state.token; },
     get interval() { return state.interval; },
     get status() { return state.status; },
-    get market() { return state.market; },
+    get market() { return market.market && market.market.market; },
+    get badge() { return market.badge; },
+    get marketPolls() { return market.polls; },
+    get sessions() { return state.sessionMarks.map((m) => m.time - IST_SECONDS); },
     get lastPrice() { return state.lastPrice; },
     get ticksApplied() { return state.ticksApplied; },
     get gaps() { return state.gaps.length; },
@@ -343,7 +346,6 @@
 
   setTimeframe(state.interval);
   loadSubscribed();
-  loadMarket();
   if (!state.token) {
     setMessage('Search for an instrument or pick a subscribed one.');
   }
