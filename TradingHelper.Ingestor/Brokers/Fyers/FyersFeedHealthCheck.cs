@@ -7,13 +7,8 @@ namespace TradingHelper.Ingestor.Brokers.Fyers;
 /// <summary>Healthy while the data socket streams every subscribed instrument; Degraded with the reasons (token, socket, unmapped, over limit) otherwise.</summary>
 public sealed class FyersFeedHealthCheck(FyersFeed feed, Microsoft.Extensions.Options.IOptionsMonitor<FyersOptions> options) : IHealthCheck, IFeedCondition
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        var condition = Assess();
-        return Task.FromResult(condition.Degraded
-            ? HealthCheckResult.Degraded(condition.Description, data: condition.Data)
-            : HealthCheckResult.Healthy(condition.Description, condition.Data));
-    }
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Assess().ToHealthCheckResult());
 
     public FeedCondition Assess()
     {

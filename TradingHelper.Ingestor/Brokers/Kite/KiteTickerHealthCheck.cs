@@ -7,13 +7,8 @@ namespace TradingHelper.Ingestor.Brokers.Kite;
 /// <summary>Healthy while every connection that has instruments is up; Degraded with the reasons otherwise.</summary>
 public sealed class KiteTickerHealthCheck(KiteTicker ticker, KiteSession session) : IHealthCheck, IFeedCondition
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        var condition = Assess();
-        return Task.FromResult(condition.Degraded
-            ? HealthCheckResult.Degraded(condition.Description, data: condition.Data)
-            : HealthCheckResult.Healthy(condition.Description, condition.Data));
-    }
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Assess().ToHealthCheckResult());
 
     public FeedCondition Assess()
     {
