@@ -137,6 +137,11 @@ public sealed class MarketHoursPageTests(MarketApiContext context) : IClassFixtu
 
         var sessions = JsonSerializer.Deserialize<long[]>(await page.EvaluateAsync<string>("() => JSON.stringify(window.__chart.sessions)"))!;
         Assert.Equal([firstDay.ToUnixTimeSeconds(), secondDay.ToUnixTimeSeconds()], sessions);
+
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "chart-sessions.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot });
+        TestContext.Current.TestOutputHelper?.WriteLine($"Screenshot of two sessions: {screenshot}");
     }
 
     private async Task ReportAsync(string broker, FeedState state, string reason) =>
