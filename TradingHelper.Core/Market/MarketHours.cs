@@ -14,6 +14,51 @@ public sealed class MarketHours
 
     private MarketHours(bool aroundTheClock) => _aroundTheClock = aroundTheClock;
 
+    /// <summary>True for the simulator's market that never closes; such a market has no session boundaries.</summary>
+    public bool IsAroundTheClock => _aroundTheClock;
+
+    /// <summary>
+    /// The hours a <c>Broker:MarketHours</c> setting names, the one rule the Ingestor and the Api share: <c>nse</c>,
+    /// <c>always</c>, or <c>auto</c> (around the clock for the simulator, NSE's session for a broker).
+    /// </summary>
+    public static MarketHours Resolve(string setting, string brokerKind) => setting switch
+    {
+        "always" => AroundTheClock,
+        "nse" => Nse,
+        _ => brokerKind == "simulator" ? AroundTheClock : Nse,
+    };
+
+    /// <summary>Whether the market trades at <paramref name="now"/>, why not, and the session in force or the next one.</summary>
+    public MarketSession SessionAt(DateTimeOffset now)
+    {
+        if (_aroundTheClock)
+        {
+            return new MarketSession(IsOpen: true, Closure: null, OpensAt: null, ClosesAt: null);
+        }
+        var day = now.ToOffset(IndianMarket.IstOffset).Date;
+        var open = new DateTimeOffset(day + IndianMarket.SessionOpen, IndianMarket.IstOffset);
+        var close = new DateTimeOffset(day + IndianMarket.SessionClose, IndianMarket.IstOffset);
+        MarketClosure closure;
+        if (!IsTradingDay(day))
+        {
+            closure = MarketClosure.Weekend;
+        }
+        else if (now < open)
+        {
+            closure = MarketClosure.BeforeOpen;
+        }
+        else if (now < close)
+        {
+            return new MarketSession(IsOpen: true, Closure: null, open, close);
+        }
+        else
+        {
+            closure = MarketClosure.AfterClose;
+        }
+        var next = FirstTradingInstantAtOrAfter(now);
+        return new MarketSession(IsOpen: false, closure, next, new DateTimeOffset(next.Date + IndianMarket.SessionClose, IndianMarket.IstOffset));
+    }
+
     /// <summary>
     /// [from, to) narrowed to start at the first trading instant at or after <paramref name="from"/> and end at the
     /// last session close or instant before <paramref name="to"/>; null when no trading time lies in it. Closed

@@ -22,10 +22,5 @@ public sealed class BrokerOptions
     [RegularExpression("^(auto|nse|always)$", ErrorMessage = "Broker:MarketHours must be auto, nse or always.")]
     public string MarketHours { get; set; } = "auto";
 
-    public MarketHours ResolveMarketHours() => MarketHours switch
-    {
-        "always" => Core.Market.MarketHours.AroundTheClock,
-        "nse" => Core.Market.MarketHours.Nse,
-        _ => Kind == "simulator" ? Core.Market.MarketHours.AroundTheClock : Core.Market.MarketHours.Nse,
-    };
+    public MarketHours ResolveMarketHours() => Core.Market.MarketHours.Resolve(MarketHours, Kind);
 }

@@ -58,7 +58,7 @@ internal static class Extensions
             .Validate(options => options.TickerUrl.Scheme is "ws" or "wss", "Kite:TickerUrl must be a ws:// or wss:// URL.")
             .ValidateOnStart();
         services.AddSingleton<KiteFeedServices>();
-        services.AddFeed<KiteTicker>();
+        services.AddFeed<KiteTicker, KiteTickerHealthCheck>();
         services.AddHealthChecks().AddCheck<KiteTickerHealthCheck>("kite-ticker", tags: [HealthTags.Ready]);
     }
 
@@ -81,13 +81,15 @@ internal static class Extensions
         services.AddHttpClient(FyersHistoryClient.HttpClientName);
         services.AddSingleton<FyersHistoryClient>();
         services.AddBackfill<FyersHistorySource>();
-        services.AddFeed<FyersFeed>();
+        services.AddFeed<FyersFeed, FyersFeedHealthCheck>();
         services.AddHealthChecks().AddCheck<FyersFeedHealthCheck>("fyers-feed", tags: [HealthTags.Ready]);
     }
 
     /// <summary>What every broker feed needs, registered around the feed itself in the order shutdown depends on.</summary>
-    private static void AddFeed<TFeed>(this IServiceCollection services)
+    /// <typeparam name="TCondition">The feed's health check, one instance shared by <c>/health</c> and the feed report.</typeparam>
+    private static void AddFeed<TFeed, TCondition>(this IServiceCollection services)
         where TFeed : class, IHostedService, ISubscribedFeed
+        where TCondition : class, IFeedCondition
     {
         services.AddLiveTickPublisher();
         services.AddSingleton<BrokerFeedMetrics>();
@@ -105,5 +107,14 @@ internal static class Extensions
         services.AddSingleton<SubscriptionSync>();
         services.AddSingleton<ICommandHandler>(sp => sp.GetRequiredService<SubscriptionSync>());
         services.AddHostedService(sp => sp.GetRequiredService<SubscriptionSync>());
+
+        // The Api tells the chart why prices stand still (market closed, broker disconnected, login needed) from this report.
+        services.AddSingleton<TCondition>();
+        services.AddSingleton<IFeedCondition>(sp => sp.GetRequiredService<TCondition>());
+        services.AddOptions<FeedReportOptions>()
+            .BindConfiguration(FeedReportOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddHostedService<FeedReporter>();
     }
 }

@@ -21,6 +21,7 @@ public sealed partial class LiveTickRelay : BackgroundService
     private readonly ILogger<LiveTickRelay> _logger;
     private readonly Channel<LiveBatch> _channel;
     private long _droppedTicks;
+    private long _lastTickTicks;
     private bool _failing;
 
     public LiveTickRelay(LiveTickPublisher publisher, ILogger<LiveTickRelay> logger)
@@ -35,6 +36,9 @@ public sealed partial class LiveTickRelay : BackgroundService
     /// <summary>Live ticks dropped because Redis could not keep up or was down.</summary>
     public long DroppedTicks => Interlocked.Read(ref _droppedTicks);
 
+    /// <summary>When the last tick passed here was read off the broker's socket; null before the first.</summary>
+    public DateTimeOffset? LastTickAt => Volatile.Read(ref _lastTickTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
     /// <summary>Queues the live view of stored ticks; any broker feed calls this once per decoded frame.</summary>
     public void Publish(ReadOnlySpan<Tick> ticks)
     {
@@ -42,6 +46,7 @@ public sealed partial class LiveTickRelay : BackgroundService
         {
             return;
         }
+        Volatile.Write(ref _lastTickTicks, ticks[^1].ReceivedAt.UtcTicks);
         var live = ArrayPool<LiveTick>.Shared.Rent(ticks.Length);
         for (var i = 0; i < ticks.Length; i++)
         {

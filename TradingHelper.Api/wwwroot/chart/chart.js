@@ -29,9 +29,10 @@
     volumeDay: null,
     status: 'disconnected',
     gaps: [],
+    gapMarks: [],
+    sessionMarks: [],
     ticksApplied: 0,
     loads: 0,
-    market: null,
   };
 
   const chart = LWC.createChart(el('chart'), {
@@ -58,11 +59,12 @@
 
   function setMessage(text) { el('message').textContent = text || ''; }
 
+  // The badge also says why the feed is stale (market closed, broker disconnected, login needed): see market.js.
+  const market = window.TradingMarket.create({ badge: el('feed-status'), simulated: el('market'), onError: setMessage });
+
   function setStatus(status) {
     state.status = status;
-    const badge = el('feed-status');
-    badge.textContent = status;
-    badge.className = `status ${status}`;
+    market.socket(status);
   }
 
   function showPrice(price) {
@@ -111,6 +113,7 @@
       chart.timeScale().fitContent();
       setMessage('');
       ticks.watch(state.token);
+      market.watch(state.token);
     } catch (error) {
       setMessage(error.message);
     }
@@ -139,8 +142,14 @@
         marks.push({ time: toChartTime(at), position: 'aboveBar', color: '#e91e63', shape: 'arrowDown', text: gap.open ? 'gap (open)' : `gap ${minutes}m` });
       }
     }
-    marks.sort((a, b) => a.time - b.time);
-    markers.setMarkers(marks);
+    state.gapMarks = marks;
+    drawMarkers();
+  }
+
+  // Gap markers and a session boundary on the first candle of each IST day; markers must be sorted by time.
+  function drawMarkers() {
+    state.sessionMarks = window.TradingMarket.sessionMarkers(state.candles, toChartTime);
+    markers.setMarkers([...state.gapMarks, ...state.sessionMarks].sort((a, b) => a.time - b.time));
   }
 
   // The rise of the cumulative day volume over the session, the rule of the candles() SQL function: a tick
@@ -170,6 +179,7 @@
     if (tick.token !== state.token) {
       return;
     }
+    market.tick();
     const epochSeconds = Math.floor(Date.parse(tick.time) / 1000);
     const bucket = bucketOf(epochSeconds);
     const rise = volumeRise(epochSeconds, tick.volume);
@@ -180,6 +190,7 @@
     if (!last || bucket > last.time) {
       last = { time: bucket, open: tick.ltp, high: tick.ltp, low: tick.ltp, close: tick.ltp, volume: rise };
       state.candles.push(last);
+      drawMarkers();
     } else {
       last.high = Math.max(last.high, tick.ltp);
       last.low = Math.min(last.low, tick.ltp);
@@ -369,23 +380,15 @@
     }
   }
 
-  // Simulated prices must never pass for NSE's: the badge shows whenever the Ingestor streams the market simulator.
-  async function loadMarket() {
-    try {
-      const market = await getJson('/api/market');
-      state.market = market.market;
-      el('market').hidden = market.market !== 'simulated';
-    } catch (error) {
-      setMessage(error.message);
-    }
-  }
-
   // Read-only hook for tests and for debugging in the console.
   window.__chart = {
     get token() { return state.token; },
     get interval() { return state.interval; },
     get status() { return state.status; },
-    get market() { return state.market; },
+    get market() { return market.market && market.market.market; },
+    get badge() { return market.badge; },
+    get marketPolls() { return market.polls; },
+    get sessions() { return state.sessionMarks.map((m) => m.time - IST_SECONDS); },
     get lastPrice() { return state.lastPrice; },
     get ticksApplied() { return state.ticksApplied; },
     get gaps() { return state.gaps.length; },
@@ -407,5 +410,4 @@
   }
   setTimeframe(state.interval);
   loadSubscribed();
-  loadMarket();
 })();
