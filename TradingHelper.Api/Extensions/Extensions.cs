@@ -39,6 +39,7 @@ internal static class Extensions
         builder.Services.AddSingleton<InstrumentStore>();
         builder.Services.AddSingleton<SubscriptionStore>();
         builder.Services.AddSingleton<BackfillJobs>();
+        builder.Services.AddSingleton<BackfillScheduler>();
         builder.Services.AddSingleton<FeedGapStore>();
         builder.Services.AddOptions<SubscriptionOptions>()
             .BindConfiguration(SubscriptionOptions.SectionName)
