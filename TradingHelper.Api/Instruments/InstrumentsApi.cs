@@ -54,7 +54,9 @@ public static class InstrumentsApi
             .WithSummary("Capture ticks of instruments")
             .WithDescription(
                 "Records the instruments as subscribed in the given mode (ltp, quote or full; default full) and asks the Ingestor to "
-                + "subscribe them at the broker. Unknown or expired tokens are refused with 400 naming them.");
+                + "subscribe them at the broker. Instruments this makes active get their last Api:Subscriptions:HistoryDays (5) trading "
+                + "days of minute history as one backfill job, named in 'history' (null when none started). "
+                + "Unknown or expired tokens are refused with 400 naming them.");
 
         changes.MapPost("/unsubscribe", Unsubscribe)
             .WithName(nameof(Unsubscribe))

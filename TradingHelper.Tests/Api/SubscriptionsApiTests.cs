@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using TradingHelper.Core.Commands;
 using TradingHelper.Core.Market;
 using TradingHelper.Ingestor.Backfill;
@@ -210,6 +211,18 @@ public sealed class SubscriptionsApiTests(MarketApiContext context) : IClassFixt
         Assert.Equal(0, await context.Database.ScalarAsync<long>($"SELECT count(*) FROM backfill_job_items WHERE instrument_id = {token}"));
         var command = Assert.Single(await context.Redis.GetDatabase().StreamRangeAsync(api.CommandStream));
         Assert.Equal(CommandKind.SyncSubscriptions, (string?)command["kind"]);
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("-1")]
+    [InlineData("41")]
+    public async Task History_days_out_of_range_stop_the_start(string days)
+    {
+        await using var api = context.Start(("Api:Subscriptions:HistoryDays", days));
+
+        var failure = Assert.Throws<OptionsValidationException>(() => api.Factory.CreateClient());
+
+        Assert.Contains("HistoryDays", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 60_000)]

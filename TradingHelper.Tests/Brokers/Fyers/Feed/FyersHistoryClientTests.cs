@@ -50,12 +50,34 @@ public sealed class FyersHistoryClientTests(TestServers servers)
         Assert.Equal(kind, error.Error.Kind);
     }
 
-    private async Task<TickerRig> StartAsync(string accessToken)
+    [Fact]
+    public async Task History_requests_wait_their_turn_under_the_per_minute_limit()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var rig = await StartAsync(FyersTestTokens.Create(FyersTestTokens.SimulatorHsmKey, DateTimeOffset.UtcNow.AddHours(1)), requestsPerMinute: 60);
+        var client = rig.Services.GetRequiredService<FyersHistoryClient>();
+        var to = DateTimeOffset.UtcNow;
+        // The first request takes the limiter's one token (and warms the path up); each later one waits for a refill.
+        Assert.NotEmpty(await client.GetHistoryAsync("NSE:INFY-EQ", "1", to.AddMinutes(-10), to, withOpenInterest: false, ct));
+        var started = TimeProvider.System.GetTimestamp();
+
+        for (var request = 0; request < 3; request++)
+        {
+            Assert.NotEmpty(await client.GetHistoryAsync("NSE:INFY-EQ", "1", to.AddMinutes(-10), to, withOpenInterest: false, ct));
+        }
+
+        // One a second: three more span at least two whole refills however the limiter's clock falls; unpaced, milliseconds.
+        var elapsed = TimeProvider.System.GetElapsedTime(started);
+        Assert.True(elapsed >= TimeSpan.FromSeconds(1.9), $"three history requests at 60 a minute took only {elapsed.TotalMilliseconds:0} ms");
+    }
+
+    private async Task<TickerRig> StartAsync(string accessToken, int requestsPerMinute = 180)
     {
         var rig = await TickerRig.StartAsync(servers, "fyers_history", ticksPerSecond: 10, new Dictionary<string, string?>
         {
             ["Broker:Kind"] = "fyers",
             ["Fyers:AccessToken"] = accessToken,
+            ["Fyers:HistoryRequestsPerMinute"] = requestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         rig.Configure("Fyers:ApiBaseUrl", rig.SimulatorUrl.ToString());
         // Nothing to map: the start-up symbol-master sync finds the simulator's files.
