@@ -40,6 +40,27 @@ public sealed class LocalTradingAppTests(LocalTradingApp stack)
 
         Assert.Contains("NIFTY 50", symbols);
         Assert.Contains("NIFTY BANK", symbols);
+
+        // The subscribe backfilled the watchlist's last trading days as one job, which the Ingestor runs to the end.
+        var connectionString = await stack.App.GetConnectionStringAsync("tradingdb", TestContext.Current.CancellationToken);
+        var job = await Waiting.UntilAsync(async ct =>
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(ct);
+            await using var command = new NpgsqlCommand(
+                """
+                SELECT j.status, array_agg(n.tradingsymbol)
+                FROM backfill_jobs j JOIN backfill_job_items i ON i.job_id = j.id JOIN instruments n ON n.instrument_id = i.instrument_id
+                WHERE j.id = (SELECT b.job_id FROM backfill_job_items b JOIN instruments s ON s.instrument_id = b.instrument_id
+                              WHERE s.tradingsymbol = 'NIFTY 50' ORDER BY b.job_id LIMIT 1)
+                GROUP BY j.status
+                """, connection);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) && reader.GetString(0) is not ("queued" or "running")
+                ? Tuple.Create(reader.GetString(0), reader.GetFieldValue<string[]>(1)) : null;
+        }, TimeSpan.FromMinutes(2), "the starter watchlist's history job never finished");
+        Assert.Equal("succeeded", job.Item1);
+        Assert.Contains("NIFTY BANK", job.Item2);
     }
 
     [Fact]
@@ -95,11 +116,12 @@ public sealed class LocalTradingAppTests(LocalTradingApp stack)
 
         var from = DateTimeOffset.UtcNow.AddHours(-1).ToString("O", CultureInfo.InvariantCulture);
         var to = DateTimeOffset.UtcNow.AddHours(1).ToString("O", CultureInfo.InvariantCulture);
+        // Its history arrives as broker candles up to the minute of the subscribe; the minutes after are built from ticks.
         await Waiting.UntilAsync(async ct =>
         {
             using var candles = JsonDocument.Parse(await api.GetStringAsync(
                 new Uri($"/api/historical/candles?token={token}&from={Uri.EscapeDataString(from)}&to={Uri.EscapeDataString(to)}&interval=1m", UriKind.Relative), ct));
-            return candles.RootElement.GetProperty("candles").GetArrayLength() > 0 ? "candles" : null;
+            return candles.RootElement.GetProperty("candles").EnumerateArray().Any(candle => candle.GetProperty("source").GetString() != "broker") ? "candles" : null;
         }, TimeSpan.FromMinutes(1), "no one-minute candle was built from the option's ticks");
     }
 

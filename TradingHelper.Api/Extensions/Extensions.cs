@@ -40,6 +40,7 @@ internal static class Extensions
         builder.Services.AddSingleton<InstrumentStore>();
         builder.Services.AddSingleton<SubscriptionStore>();
         builder.Services.AddSingleton<BackfillJobs>();
+        builder.Services.AddSingleton<BackfillScheduler>();
         builder.Services.AddSingleton<FeedGapStore>();
         builder.Services.AddSingleton<DayQuoteStore>();
         builder.Services.AddOptions<SubscriptionOptions>()

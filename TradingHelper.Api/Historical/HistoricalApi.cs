@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using TradingHelper.Api.Security;
 using TradingHelper.Api.Validation;
 using TradingHelper.Core.Candles;
-using TradingHelper.Core.Commands;
 
 namespace TradingHelper.Api.Historical;
 
@@ -143,13 +142,8 @@ public static class HistoricalApi
             return errors.ToProblem("Invalid backfill request");
         }
 
-        var jobId = Guid.CreateVersion7(now);
-        await services.Jobs.CreateAsync(jobId, request!.From!.Value, to, code, tokens!, cancellationToken);
-        // Should this publish fail, the job is still queued and the Ingestor's periodic scan of unfinished jobs runs it.
-        var commandId = await services.Commands.PublishAsync(CommandKind.Backfill, new BackfillCommand(jobId), cancellationToken);
-        services.Logger.LogBackfillQueued(jobId, tokens!.Length, request.From.Value, to, commandId);
-        return TypedResults.Accepted(
-            $"/api/historical/jobs/{jobId}", new BackfillAccepted(jobId, commandId, "queued", request.From.Value, to, code, tokens.Length));
+        var accepted = await services.Backfills.ScheduleAsync(tokens!, request!.From!.Value, to, code, cancellationToken);
+        return TypedResults.Accepted(BackfillScheduler.LinkOf(accepted.JobId), accepted);
     }
 
     private static TimeSpan Width(CandleInterval interval) => interval switch

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TradingHelper.Api.Historical;
 using TradingHelper.Api.Subscriptions;
 using TradingHelper.Core.Commands;
 
@@ -10,5 +11,6 @@ public sealed record InstrumentServices(
     SubscriptionStore Subscriptions,
     IOptions<SubscriptionOptions> SubscriptionOptions,
     CommandPublisher Commands,
+    BackfillScheduler Backfills,
     TimeProvider TimeProvider,
     ILogger<InstrumentServices> Logger);

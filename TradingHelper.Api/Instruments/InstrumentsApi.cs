@@ -2,10 +2,12 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Primitives;
+using TradingHelper.Api.Historical;
 using TradingHelper.Api.Security;
 using TradingHelper.Api.Subscriptions;
 using TradingHelper.Api.Validation;
 using TradingHelper.Core.Commands;
+using TradingHelper.Core.Market;
 
 namespace TradingHelper.Api.Instruments;
 
@@ -52,7 +54,9 @@ public static class InstrumentsApi
             .WithSummary("Capture ticks of instruments")
             .WithDescription(
                 "Records the instruments as subscribed in the given mode (ltp, quote or full; default full) and asks the Ingestor to "
-                + "subscribe them at the broker. Unknown or expired tokens are refused with 400 naming them.");
+                + "subscribe them at the broker. Instruments this makes active get their last Api:Subscriptions:HistoryDays (5) trading "
+                + "days of minute history as one backfill job, named in 'history' (null when none started). "
+                + "Unknown or expired tokens are refused with 400 naming them.");
 
         changes.MapPost("/unsubscribe", Unsubscribe)
             .WithName(nameof(Unsubscribe))
@@ -151,8 +155,10 @@ public static class InstrumentsApi
             return errors.ToProblem("Invalid subscription request");
         }
 
-        var (changed, activeTotal, states) = await services.Subscriptions.SubscribeAsync(tokens, mode, cancellationToken);
-        return await AcceptedAsync("subscribe", tokens, mode, changed, activeTotal, states, services, cancellationToken);
+        var outcome = await services.Subscriptions.SubscribeAsync(tokens, mode, cancellationToken);
+        var commandId = await SyncAsync("subscribe", tokens, mode, outcome, services, cancellationToken);
+        var history = await ScheduleHistoryAsync(outcome.Activated, services, cancellationToken);
+        return Accepted("subscribe", tokens, outcome, commandId, history);
     }
 
     public static async Task<Results<Accepted<SubscriptionChange>, ValidationProblem>> Unsubscribe(
@@ -166,8 +172,9 @@ public static class InstrumentsApi
             return errors.ToProblem("Invalid unsubscription request");
         }
 
-        var (changed, activeTotal, states) = await services.Subscriptions.UnsubscribeAsync(tokens, cancellationToken);
-        return await AcceptedAsync("unsubscribe", tokens, null, changed, activeTotal, states, services, cancellationToken);
+        var outcome = await services.Subscriptions.UnsubscribeAsync(tokens, cancellationToken);
+        var commandId = await SyncAsync("unsubscribe", tokens, null, outcome, services, cancellationToken);
+        return Accepted("unsubscribe", tokens, outcome, commandId, history: null);
     }
 
     private static async Task<int[]?> CheckTokensAsync(
@@ -182,15 +189,53 @@ public static class InstrumentsApi
     }
 
     // The command goes out after the commit: the Ingestor reads the subscription set from the database when it acts.
-    private static async Task<Accepted<SubscriptionChange>> AcceptedAsync(
-        string action, int[] tokens, string? mode, int changed, int activeTotal, IReadOnlyList<SubscriptionState> states,
-        InstrumentServices services, CancellationToken cancellationToken)
+    private static async Task<string> SyncAsync(
+        string action, int[] tokens, string? mode, SubscriptionOutcome outcome, InstrumentServices services, CancellationToken cancellationToken)
     {
         var commandId = await services.Commands.PublishAsync(
             CommandKind.SyncSubscriptions, new SyncSubscriptionsCommand(action, tokens, mode), cancellationToken);
-        services.Logger.LogSubscriptionsChanged(action, tokens.Length, changed, commandId);
-        return TypedResults.Accepted("/api/subscriptions", new SubscriptionChange(action, tokens.Length, changed, activeTotal, commandId, states));
+        services.Logger.LogSubscriptionsChanged(action, tokens.Length, outcome.Changed, commandId);
+        return commandId;
     }
+
+    /// <summary>
+    /// Backfills the last Api:Subscriptions:HistoryDays trading days of the newly active instruments as one job, up to the
+    /// start of this minute: a broker candle of the minute under way would be partial, and would hide that minute's ticks.
+    /// The subscription is committed and synced already, so a failure here is answered and logged, never thrown.
+    /// </summary>
+    private static async Task<SubscriptionHistory?> ScheduleHistoryAsync(int[] activated, InstrumentServices services, CancellationToken cancellationToken)
+    {
+        var days = services.SubscriptionOptions.Value.HistoryDays;
+        if (days == 0 || activated.Length == 0)
+        {
+            return null;
+        }
+        var now = services.TimeProvider.GetUtcNow();
+        var to = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
+        var from = MarketHours.Nse.OpenOfLastTradingDays(now, days);
+        if (from >= to)
+        {
+            // One day asked for before today's session opened: there is no minute to fetch yet.
+            return null;
+        }
+        try
+        {
+            var job = await services.Backfills.ScheduleAsync(activated, from, to, BackfillScheduler.MinuteInterval, cancellationToken);
+            return new SubscriptionHistory(job.JobId, BackfillScheduler.LinkOf(job.JobId), job.CommandId, from, to, days, activated, Error: null);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            services.Logger.LogHistoryNotRequested(exception, activated.Length, from, to);
+            return new SubscriptionHistory(null, null, null, from, to, days, activated,
+                "The history backfill could not be queued (the Api's log says why); the subscription stands. "
+                + "Ask for it with POST /api/historical/backfill for these tokens, from and to.");
+        }
+    }
+
+    private static Accepted<SubscriptionChange> Accepted(
+        string action, int[] tokens, SubscriptionOutcome outcome, string commandId, SubscriptionHistory? history) =>
+        TypedResults.Accepted("/api/subscriptions",
+            new SubscriptionChange(action, tokens.Length, outcome.Changed, outcome.ActiveTotal, commandId, outcome.States, history));
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

@@ -7,21 +7,32 @@ namespace TradingHelper.Api.Subscriptions;
 /// <summary>Records what the trader wants watched in <c>subscriptions</c>; the Ingestor subscribes to the active rows.</summary>
 public sealed class SubscriptionStore(NpgsqlDataSource dataSource)
 {
-    /// <summary>Activates the instruments in <paramref name="mode"/> and returns how many rows changed with their resulting state.</summary>
-    public Task<(int Changed, int ActiveTotal, IReadOnlyList<SubscriptionState> States)> SubscribeAsync(int[] tokens, string mode, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Activates the instruments in <paramref name="mode"/>; the outcome names those that were not active before
+    /// (a mode change of an active instrument changes it without activating it).
+    /// </summary>
+    public Task<SubscriptionOutcome> SubscribeAsync(int[] tokens, string mode, CancellationToken cancellationToken) =>
         ChangeAsync(
             """
-            INSERT INTO subscriptions (instrument_id, mode, active, updated_at)
-            SELECT token, $2, true, now() FROM unnest($1::integer[]) AS token
-            ON CONFLICT (instrument_id) DO UPDATE SET mode = excluded.mode, active = true, updated_at = excluded.updated_at
-            WHERE subscriptions.mode <> excluded.mode OR NOT subscriptions.active
+            WITH active_before AS (
+                SELECT instrument_id FROM subscriptions WHERE instrument_id = ANY($1) AND active
+            ), changed AS (
+                INSERT INTO subscriptions (instrument_id, mode, active, updated_at)
+                SELECT token, $2, true, now() FROM unnest($1::integer[]) AS token
+                ON CONFLICT (instrument_id) DO UPDATE SET mode = excluded.mode, active = true, updated_at = excluded.updated_at
+                WHERE subscriptions.mode <> excluded.mode OR NOT subscriptions.active
+                RETURNING instrument_id
+            )
+            SELECT changed.instrument_id, active_before.instrument_id IS NULL
+            FROM changed LEFT JOIN active_before USING (instrument_id)
+            ORDER BY changed.instrument_id
             """,
             tokens, mode, cancellationToken);
 
-    /// <summary>Deactivates the instruments (the row stays, remembering its mode) and returns how many were active before.</summary>
-    public Task<(int Changed, int ActiveTotal, IReadOnlyList<SubscriptionState> States)> UnsubscribeAsync(int[] tokens, CancellationToken cancellationToken) =>
+    /// <summary>Deactivates the instruments (the row stays, remembering its mode); changed are those that were active before.</summary>
+    public Task<SubscriptionOutcome> UnsubscribeAsync(int[] tokens, CancellationToken cancellationToken) =>
         ChangeAsync(
-            "UPDATE subscriptions SET active = false, updated_at = now() WHERE instrument_id = ANY($1) AND active",
+            "UPDATE subscriptions SET active = false, updated_at = now() WHERE instrument_id = ANY($1) AND active RETURNING instrument_id, false",
             tokens, null, cancellationToken);
 
     public async Task<IReadOnlyList<SubscriptionView>> GetActiveAsync(CancellationToken cancellationToken)
@@ -44,8 +55,8 @@ public sealed class SubscriptionStore(NpgsqlDataSource dataSource)
     }
 
     // The change and the state read back share one transaction, so the answer is exactly what the change left.
-    private async Task<(int Changed, int ActiveTotal, IReadOnlyList<SubscriptionState> States)> ChangeAsync(
-        string sql, int[] tokens, string? mode, CancellationToken cancellationToken)
+    // The change statement returns (instrument_id, newly active) for each row it changed.
+    private async Task<SubscriptionOutcome> ChangeAsync(string sql, int[] tokens, string? mode, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -56,7 +67,19 @@ public sealed class SubscriptionStore(NpgsqlDataSource dataSource)
         {
             change.Parameters.Add(new NpgsqlParameter<string> { TypedValue = mode });
         }
-        var changed = await change.ExecuteNonQueryAsync(cancellationToken);
+        var changed = 0;
+        var activated = new List<int>();
+        await using (var reader = await change.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                changed++;
+                if (reader.GetBoolean(1))
+                {
+                    activated.Add(reader.GetInt32(0));
+                }
+            }
+        }
 
         await using var read = new NpgsqlCommand(
             """
@@ -79,7 +102,7 @@ public sealed class SubscriptionStore(NpgsqlDataSource dataSource)
         await using var total = new NpgsqlCommand("SELECT count(*) FROM subscriptions WHERE active", connection, transaction);
         var activeTotal = (int)(long)(await total.ExecuteScalarAsync(cancellationToken))!;
         await transaction.CommitAsync(cancellationToken);
-        return (changed, activeTotal, states);
+        return new SubscriptionOutcome(changed, [.. activated], activeTotal, states);
     }
 
     private static NpgsqlParameter Tokens(int[] tokens) => new() { Value = tokens, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer };

@@ -75,6 +75,25 @@ public sealed class MarketHours
         return start < end ? (start.ToUniversalTime(), end.ToUniversalTime()) : null;
     }
 
+    /// <summary>
+    /// The open of the earliest of the last <paramref name="days"/> trading days up to the IST day of
+    /// <paramref name="now"/>, which counts when it is a trading day, open yet or not: 09:15 IST for NSE, midnight IST
+    /// around the clock.
+    /// </summary>
+    public DateTimeOffset OpenOfLastTradingDays(DateTimeOffset now, int days)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
+        var day = now.ToOffset(IndianMarket.IstOffset).Date;
+        for (var counted = 0; ; day = day.AddDays(-1))
+        {
+            if ((_aroundTheClock || IsTradingDay(day)) && ++counted == days)
+            {
+                break;
+            }
+        }
+        return new DateTimeOffset(day + (_aroundTheClock ? TimeSpan.Zero : IndianMarket.SessionOpen), IndianMarket.IstOffset).ToUniversalTime();
+    }
+
     private static DateTimeOffset FirstTradingInstantAtOrAfter(DateTimeOffset instant)
     {
         for (var day = instant.ToOffset(IndianMarket.IstOffset).Date; ; day = day.AddDays(1))

@@ -79,6 +79,7 @@ internal static class Extensions
         services.AddSingleton<FyersSymbolMasterSync>();
         services.AddHostedService(sp => sp.GetRequiredService<FyersSymbolMasterSync>());
         services.AddHttpClient(FyersHistoryClient.HttpClientName);
+        services.AddSingleton<FyersHistoryLimiter>();
         services.AddSingleton<FyersHistoryClient>();
         services.AddBackfill<FyersHistorySource>();
         services.AddFeed<FyersFeed, FyersFeedHealthCheck>();

@@ -56,7 +56,8 @@ internal sealed class MarketRig : IAsyncDisposable
     public string Redis { get; }
 
     public static async Task<MarketRig> StartAsync(TestServers servers, string purpose,
-        IReadOnlyDictionary<string, string?>? simulatorSettings = null, IReadOnlyDictionary<string, string?>? ingestorSettings = null)
+        IReadOnlyDictionary<string, string?>? simulatorSettings = null, IReadOnlyDictionary<string, string?>? ingestorSettings = null,
+        IReadOnlyDictionary<string, string?>? apiSettings = null)
     {
         var simulatorConfig = new Dictionary<string, string?>
         {
@@ -100,6 +101,10 @@ internal sealed class MarketRig : IAsyncDisposable
             ingestor[key] = value;
         }
         var apiConfig = new Dictionary<string, string?>(shared) { ["Api:ApiKey"] = ApiKey };
+        foreach (var (key, value) in apiSettings ?? new Dictionary<string, string?>())
+        {
+            apiConfig[key] = value;
+        }
         return new MarketRig(simulator, url, database, servers.Redis.CreateDatabase(), ingestor, apiConfig);
     }
 

@@ -16,7 +16,10 @@ public sealed class NewUserWalkThroughTests(TestServers servers)
     public async Task A_new_user_finds_NIFTY_options_subscribes_backfills_a_week_and_reads_five_minute_candles()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var rig = await MarketRig.StartAsync(servers, "e2e_new_user");
+        // The user backfills the week by hand below, and the live candles must be built from ticks alone: the history a
+        // subscribe fetches by itself (HistoryOnSubscribeTests) would make the minutes before it broker candles.
+        await using var rig = await MarketRig.StartAsync(servers, "e2e_new_user",
+            apiSettings: new Dictionary<string, string?> { ["Api:Subscriptions:HistoryDays"] = "0" });
         // An instance that already holds an older master (one Kite row) skips its start-up sync, so the options
         // can only arrive through the user's POST /api/instruments/sync.
         await SimulatedInstruments.InsertAsync(rig.Database,
@@ -54,6 +57,7 @@ public sealed class NewUserWalkThroughTests(TestServers servers)
         var liveFrom = TimeProvider.System.GetUtcNow();
         var (subscribed, subscribedAt) = await MarketRig.PostAcceptedAsync(api, "/api/instruments/subscribe", new { tokens, mode = "full" });
         Assert.Equal("/api/subscriptions", subscribedAt?.OriginalString);
+        Assert.Equal(JsonValueKind.Null, subscribed.GetProperty("history").ValueKind);
         Assert.Equal(tokens.Order(), subscribed.GetProperty("subscriptions").EnumerateArray().Select(s => s.GetProperty("token").GetInt32()).Order());
         using var socket = await rig.ConnectTicksAsync(ct);
         await socket.SubscribeAsync(tokens, ct);

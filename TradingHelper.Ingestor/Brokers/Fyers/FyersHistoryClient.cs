@@ -5,11 +5,9 @@ using TradingHelper.Core.Brokers.Fyers;
 namespace TradingHelper.Ingestor.Brokers.Fyers;
 
 /// <summary>Fyers' <c>GET /data/history</c>: candles of one symbol over a range, split into requests the endpoint allows.</summary>
-/// <remarks>
-/// Not yet behind the backfill runner (which is Kite-only) and without a rate limiter or retries: callers must pace
-/// themselves under Fyers' 200 requests a minute, since three per-minute breaches block the user for the day.
-/// </remarks>
-public sealed class FyersHistoryClient(IHttpClientFactory httpClients, IOptionsMonitor<FyersOptions> options, TimeProvider time)
+/// <remarks>Every request waits its turn at the <see cref="FyersHistoryLimiter"/>; there are no retries.</remarks>
+public sealed class FyersHistoryClient(
+    IHttpClientFactory httpClients, IOptionsMonitor<FyersOptions> options, FyersHistoryLimiter limiter, TimeProvider time)
 {
     /// <summary>The named HTTP client this uses.</summary>
     public const string HttpClientName = nameof(FyersHistoryClient);
@@ -32,6 +30,7 @@ public sealed class FyersHistoryClient(IHttpClientFactory httpClients, IOptionsM
         {
             var query = string.Create(CultureInfo.InvariantCulture,
                 $"data/history?symbol={Uri.EscapeDataString(fyersSymbol)}&resolution={resolution}&date_format=0&range_from={chunk.FromSeconds}&range_to={chunk.ToSeconds}&cont_flag=1{(withOpenInterest ? "&oi_flag=1" : "")}");
+            await limiter.WaitAsync(cancellationToken);
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(settings.ApiBaseUrl, query));
             // "APP_ID:JWT" without a scheme, as Fyers wants it.
             request.Headers.TryAddWithoutValidation("Authorization", authorization);

@@ -6,7 +6,7 @@ using TradingHelper.Ingestor.Backfill;
 namespace TradingHelper.Ingestor.Brokers.Fyers;
 
 /// <summary>Fyers' minute history for the backfill runner: instruments by Fyers symbol, 100-day windows, errors as failed items.</summary>
-/// <remarks>An authentication error fails the item (the token is daily; a new one is configured, not awaited), and no rate limiter paces the calls yet.</remarks>
+/// <remarks>An authentication error fails the item (the token is daily; a new one is configured, not awaited); the client paces the calls.</remarks>
 public sealed class FyersHistorySource(FyersHistoryClient client, NpgsqlDataSource dataSource) : IMinuteHistorySource
 {
     private const string Resolution = "1";

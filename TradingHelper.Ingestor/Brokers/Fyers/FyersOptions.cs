@@ -84,6 +84,13 @@ public sealed class FyersOptions
     [Range(typeof(TimeSpan), "00:00:00", "23:59:59")]
     public TimeSpan SymbolMasterSyncTime { get; set; } = new(8, 30, 0);
 
+    /// <summary>
+    /// History requests a minute, evenly spaced, for every backfill of this Ingestor together. Fyers allows 200 (600 on
+    /// Prime); the default leaves room for the odd request from elsewhere under the same key.
+    /// </summary>
+    [Range(1, 600)]
+    public int HistoryRequestsPerMinute { get; set; } = 180;
+
     /// <summary>Longest one REST download may take.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
