@@ -20,6 +20,27 @@ public sealed partial class PartitionMaintenance(
     // Spells "THPARTIT"; distinct from the migration and candle locks.
     private const long MaintenanceLockKey = 0x5448_5041_5254_4954;
 
+    /// <summary>
+    /// Runs the first pass before the host starts the services after this one, the broker feed among them: today's
+    /// ticks then land in today's partition. Moving them out of the default partition later, while an attach is
+    /// committing, can hide them from a query planned just before it.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (storage.Ready is { IsCompletedSuccessfully: true, Result: StorageProfile.Postgres })
+        {
+            try
+            {
+                await MaintainAsync(cancellationToken);
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+            {
+                LogMaintenanceFailed(logger, exception);
+            }
+        }
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (await storage.Ready.WaitAsync(stoppingToken) != StorageProfile.Postgres)

@@ -74,6 +74,25 @@ public sealed class PartitionMaintenanceTests(TestServers servers)
         Assert.Equal(2, await database.ScalarAsync<long>("SELECT count(*) FROM tick_data"));
     }
 
+    [Fact]
+    public async Task Todays_partition_exists_once_maintenance_has_started_so_the_feed_never_writes_into_the_default()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await StorageTestDatabase.CreateAsync(servers, "partitions_start");
+        var storage = new StorageState();
+        storage.MarkReady(StorageProfile.Postgres);
+        using var maintenance = new PartitionMaintenance(database.DataSource, storage,
+            Options.Create(new StorageOptions { PartitionsAhead = 1, TickRetention = TimeSpan.FromDays(7) }),
+            new FakeTimeProvider(At("2026-01-05 09:00")), NullLogger<PartitionMaintenance>.Instance);
+
+        await maintenance.StartAsync(ct);
+        // Nothing is awaited between the start and the look: the host starts the feed right after it.
+        var partitions = await PartitionsAsync(database);
+        await maintenance.StopAsync(ct);
+
+        Assert.Equal(["tick_data_p20260105", "tick_data_p20260106"], partitions);
+    }
+
     private static PartitionMaintenance CreateMaintenance(StorageTestDatabase database, DateTimeOffset now, int partitionsAhead) =>
         new(database.DataSource,
             new StorageState(),
