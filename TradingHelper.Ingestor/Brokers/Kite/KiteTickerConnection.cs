@@ -206,7 +206,7 @@ public sealed partial class KiteTickerConnection : IDisposable
         var monitor = MonitorAsync(socket, abort, receiveEnded.Token, cancellationToken);
         await FeedSocket.RunSessionAsync(async () =>
         {
-            await ReplayAsync(socket, cancellationToken);
+            await ReplayAsync(socket);
             backoff.Connected();
             SetState(KiteConnectionState.Up, null);
             return await ReceiveAsync(socket, abort.Token);
@@ -239,8 +239,12 @@ public sealed partial class KiteTickerConnection : IDisposable
         }
     }
 
-    private async Task ReplayAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    // Not cancelled by the stop: cancelling a send aborts a ClientWebSocket, and the monitor's close must find the socket
+    // open so that ticks the server sent before its close are still read. A send that hangs is bounded all the same.
+    private async Task ReplayAsync(ClientWebSocket socket)
     {
+        using var timeout = new CancellationTokenSource(ConnectTimeout);
+        var cancellationToken = timeout.Token;
         await _sendLock.WaitAsync(cancellationToken);
         try
         {
