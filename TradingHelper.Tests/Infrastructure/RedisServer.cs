@@ -10,7 +10,8 @@ namespace TradingHelper.Tests.Infrastructure;
 public sealed class RedisServer : IAsyncDisposable
 {
     private const string ExternalVariable = "TRADINGHELPER_TEST_REDIS";
-    private const int DatabaseCount = 64;
+    // Some tests take a database per test, not per class: room for a suite that keeps growing.
+    private const int DatabaseCount = 1024;
 
     private readonly string? _executable;
     private readonly string? _root;
@@ -50,7 +51,7 @@ public sealed class RedisServer : IAsyncDisposable
         var database = Interlocked.Increment(ref _nextDatabase);
         if (database >= DatabaseCount)
         {
-            throw new InvalidOperationException($"More than {DatabaseCount - 1} test classes asked for a Redis database.");
+            throw new InvalidOperationException($"More than {DatabaseCount - 1} Redis databases were asked for; raise DatabaseCount.");
         }
         return $"{_endpoint},defaultDatabase={database},abortConnect=false";
     }

@@ -92,16 +92,25 @@ public sealed class SimulatorTickerTests
         await ticker.SetModeAsync(KiteMode.Full, ct, Infy);
         await Task.Delay(TimeSpan.FromSeconds(1), ct);
         await ticker.UnsubscribeAsync(ct, tokens);
-        TickerMessage? message;
-        while ((message = await ticker.NextAsync(Wait, ct)) is { IsHeartbeat: false })
+        // A heartbeat sent before the server applied the unsubscribe can precede more data, so the client reads until a
+        // heartbeat the server sent after it: every data frame comes before that one on the socket.
+        var unsubscribed = await UntilStatsAsync(factory, stats => stats.GetProperty("connections")[0].GetProperty("subscriptions").GetInt32() == 0, ct);
+        var heartbeatsBefore = unsubscribed.GetProperty("connections")[0].GetProperty("heartbeatsSent").GetInt64();
+        long heartbeats = 0;
+        while (heartbeats <= heartbeatsBefore)
         {
+            var message = await ticker.NextAsync(Wait, ct);
+            Assert.NotNull(message);
+            if (message.IsHeartbeat)
+            {
+                heartbeats++;
+            }
             foreach (var tick in message.Ticks())
             {
                 received[tick.InstrumentToken] = received.GetValueOrDefault(tick.InstrumentToken) + 1;
             }
         }
 
-        Assert.NotNull(message);
         var stats = await StatsAsync(factory, ct);
         var connection = stats.GetProperty("connections")[0];
         var sent = connection.GetProperty("packetsByToken").EnumerateObject().ToDictionary(p => uint.Parse(p.Name, System.Globalization.CultureInfo.InvariantCulture), p => p.Value.GetInt64());
@@ -255,6 +264,21 @@ public sealed class SimulatorTickerTests
         using var response = await client.PostAsJsonAsync("/_sim/faults", fault, ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.Clone();
+    }
+
+    private static async Task<JsonElement> UntilStatsAsync(SimulatorFactory factory, Func<JsonElement, bool> done, CancellationToken ct)
+    {
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        guard.CancelAfter(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var stats = await StatsAsync(factory, guard.Token);
+            if (done(stats))
+            {
+                return stats;
+            }
+            await Task.Delay(20, guard.Token);
+        }
     }
 
     internal static async Task<JsonElement> StatsAsync(SimulatorFactory factory, CancellationToken ct)
