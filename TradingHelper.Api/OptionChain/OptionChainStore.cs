@@ -16,7 +16,7 @@ public sealed class OptionChainStore(NpgsqlDataSource dataSource)
         LEFT JOIN LATERAL (
             SELECT x.time, x.last_price FROM tick_data x
             WHERE x.instrument_id = i.instrument_id AND x.time >= $2 AND x.time < $1
-            ORDER BY x.time DESC
+            ORDER BY x.time DESC, x.received_at DESC
             LIMIT 1
         ) t ON true
         WHERE i.tradingsymbol = $3 AND i.segment = 'INDICES' AND NOT i.is_expired

@@ -188,7 +188,7 @@ public sealed class OptionChainApiTests(MarketApiContext context) : IClassFixtur
     private async Task<(decimal Price, long Oi, long Volume)> LastStoredAsync(int token, DateTimeOffset before)
     {
         await using var command = context.Database.DataSource.CreateCommand(
-            "SELECT last_price, oi, volume FROM tick_data WHERE instrument_id = $1 AND time < $2 ORDER BY time DESC LIMIT 1");
+            "SELECT last_price, oi, volume FROM tick_data WHERE instrument_id = $1 AND time < $2 ORDER BY time DESC, received_at DESC LIMIT 1");
         command.Parameters.AddWithValue(token);
         command.Parameters.AddWithValue(before.ToUniversalTime());
         await using var reader = await command.ExecuteReaderAsync(Ct);

@@ -16,7 +16,8 @@ AS $$
     END;
 $$;
 
--- Every CE and PE of an expiry as it stood just before p_at: the last tick of p_at's IST day (nulls when the contract
+-- Every CE and PE of an expiry as it stood just before p_at: the last tick of p_at's IST day (the exchange stamps whole
+-- seconds, so the later received of a second's ticks; nulls when the contract
 -- has not traded that day yet) and, from the candle store, the close and OI of its last minute before that day (broker
 -- history winning over ticks in a shared minute, as in candles()).
 CREATE OR REPLACE FUNCTION option_chain(p_underlying text, p_expiry date, p_at timestamptz)
@@ -39,7 +40,7 @@ AS $$
         SELECT x.time, x.last_price, x.volume, x.oi, x.bid_price, x.bid_quantity, x.ask_price, x.ask_quantity
         FROM tick_data x
         WHERE x.instrument_id = i.instrument_id AND x.time >= d.opens AND x.time < p_at
-        ORDER BY x.time DESC
+        ORDER BY x.time DESC, x.received_at DESC
         LIMIT 1
     ) t ON true
     LEFT JOIN LATERAL (
