@@ -61,8 +61,10 @@ internal static partial class Scenarios
         seeding.Stop();
 
         var at = Uri.EscapeDataString(open.AddHours(5).ToString("yyyy-MM-ddTHH:mmzzz", CultureInfo.InvariantCulture));
-        var (stored, storedContracts) = await TimeChainAsync(stack, new Uri(stack.ApiUrl, $"/api/option-chain?underlying=NIFTY&expiry={expiry}&at={at}"), cancellationToken);
-        var (live, liveContracts) = await TimeChainAsync(stack, new Uri(stack.ApiUrl, $"/api/option-chain?underlying=NIFTY&expiry={expiry}"), cancellationToken);
+        var (stored, storedContracts) = await TimeRequestsAsync(
+            stack, new Uri(stack.ApiUrl, $"/api/option-chain?underlying=NIFTY&expiry={expiry}&at={at}"), 10, ChainRequests, ContractsOf, cancellationToken);
+        var (live, liveContracts) = await TimeRequestsAsync(
+            stack, new Uri(stack.ApiUrl, $"/api/option-chain?underlying=NIFTY&expiry={expiry}"), 10, ChainRequests, ContractsOf, cancellationToken);
 
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture,
@@ -74,27 +76,35 @@ internal static partial class Scenarios
         return report.ToString();
     }
 
-    private static async Task<(List<double> Times, int Contracts)> TimeChainAsync(Stack stack, Uri url, CancellationToken cancellationToken)
+    /// <summary>Times <paramref name="requests"/> GETs of <paramref name="url"/> one after the other, after <paramref name="warmups"/> untimed ones; <paramref name="count"/> reads what the last answer held.</summary>
+    private static async Task<(List<double> Times, int Count)> TimeRequestsAsync(
+        Stack stack, Uri url, int warmups, int requests, Func<JsonElement, int> count, CancellationToken cancellationToken)
     {
         var times = new List<double>();
-        var contracts = 0;
-        for (var i = 0; i < ChainRequests + 10; i++)
+        var counted = 0;
+        for (var i = 0; i < requests + warmups; i++)
         {
             var watch = Stopwatch.StartNew();
             var body = await stack.Http.GetStringAsync(url, cancellationToken);
             watch.Stop();
-            if (i >= 10)
+            if (i >= warmups)
             {
                 times.Add(watch.Elapsed.TotalMilliseconds);
             }
             using var document = JsonDocument.Parse(body);
-            contracts = 0;
-            foreach (var row in document.RootElement.GetProperty("strikes").EnumerateArray())
-            {
-                contracts += (row.GetProperty("call").ValueKind == JsonValueKind.Object ? 1 : 0) + (row.GetProperty("put").ValueKind == JsonValueKind.Object ? 1 : 0);
-            }
+            counted = count(document.RootElement);
         }
-        return (times, contracts);
+        return (times, counted);
+    }
+
+    private static int ContractsOf(JsonElement chain)
+    {
+        var contracts = 0;
+        foreach (var row in chain.GetProperty("strikes").EnumerateArray())
+        {
+            contracts += (row.GetProperty("call").ValueKind == JsonValueKind.Object ? 1 : 0) + (row.GetProperty("put").ValueKind == JsonValueKind.Object ? 1 : 0);
+        }
+        return contracts;
     }
 
     private static string Percentiles(List<double> values)

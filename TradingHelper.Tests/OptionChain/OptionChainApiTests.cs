@@ -4,6 +4,7 @@ using System.Text.Json;
 using TradingHelper.Core.Streaming;
 using TradingHelper.Tests.Api;
 using TradingHelper.Tests.Candles;
+using TradingHelper.Tests.EndToEnd;
 
 namespace TradingHelper.Tests.OptionChain;
 
@@ -50,7 +51,7 @@ public sealed class OptionChainApiTests(MarketApiContext context) : IClassFixtur
         await using var api = context.Start();
         using var client = api.Factory.CreateClient();
 
-        var chain = await GetAsync(client, "/api/option-chain?underlying=nifty&expiry=2026-12-29&at=2026-11-25T09:30");
+        var chain = await MarketRig.GetJsonAsync(client, "/api/option-chain?underlying=nifty&expiry=2026-12-29&at=2026-11-25T09:30");
 
         Assert.Equal("stored", chain.GetProperty("source").GetString());
         Assert.Equal(chainAt, chain.GetProperty("at").GetDateTimeOffset());
@@ -124,7 +125,7 @@ public sealed class OptionChainApiTests(MarketApiContext context) : IClassFixtur
         ]);
         using var client = api.Factory.CreateClient();
 
-        var chain = await GetAsync(client, $"/api/option-chain?underlying=NIFTY&expiry={Expiry}");
+        var chain = await MarketRig.GetJsonAsync(client, $"/api/option-chain?underlying=NIFTY&expiry={Expiry}");
 
         Assert.Equal("live", chain.GetProperty("source").GetString());
         Assert.Equal(24005m, chain.GetProperty("spot").GetProperty("price").GetDecimal());
@@ -200,12 +201,4 @@ public sealed class OptionChainApiTests(MarketApiContext context) : IClassFixtur
 
     private static JsonElement Option(JsonElement chain, decimal strike, string side) =>
         chain.GetProperty("strikes").EnumerateArray().Single(row => row.GetProperty("strike").GetDecimal() == strike).GetProperty(side);
-
-    private static async Task<JsonElement> GetAsync(HttpClient client, string url)
-    {
-        using var response = await client.GetAsync(url, Ct);
-        var body = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
 }
