@@ -5,6 +5,7 @@ using TradingHelper.Api.Gaps;
 using TradingHelper.Api.Historical;
 using TradingHelper.Api.Instruments;
 using TradingHelper.Api.Market;
+using TradingHelper.Api.OptionChain;
 using TradingHelper.Api.Quotes;
 using TradingHelper.Api.Streaming;
 using TradingHelper.Api.Subscriptions;
@@ -26,6 +27,7 @@ app.MapHistoricalApi();
 app.MapGapsApi();
 app.MapMarketApi();
 app.MapQuotesApi();
+app.MapOptionChainApi();
 app.MapChartPage();
 app.MapTickStreamApi();
 

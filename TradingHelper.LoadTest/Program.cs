@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using TradingHelper.LoadTest;
 
-// Usage: dotnet run -c Release --project TradingHelper.LoadTest -- <ingest|latency|memory|candles> [--rate N] [--duration S]
+// Usage: dotnet run -c Release --project TradingHelper.LoadTest -- <ingest|latency|memory|candles|option-chain> [--rate N] [--duration S]
 //        [--instruments N] [--clients N] [--warmup S] [--mode full|quote|ltp] [--no-fsync] [--keep]
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
@@ -13,6 +13,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
           latency  tick→browser latency with WebSocket clients on the Api (default --rate 5000 --clients 10 --duration 30)
           memory   Ingestor RSS at many instruments                       (default --instruments 1000 --rate 5000 --duration 60)
           candles  candles() server time and GET /api/historical/candles over 375 seeded 1m candles
+          option-chain  GET /api/option-chain of 200 contracts with a session of ticks each stored
         options: --rate N (simulator ticks/s) --duration S --warmup S --instruments N --clients N --mode full|quote|ltp
                  --no-fsync (PostgreSQL without fsync/synchronous_commit) --keep (keep logs and data folder)
         Needs Release builds: dotnet build TradingHelper.sln -c Release
@@ -39,7 +40,8 @@ try
         "ingest" or "memory" => await Scenarios.IngestAsync(options, cancel.Token),
         "latency" => await Scenarios.LatencyAsync(options, cancel.Token),
         "candles" => await Scenarios.CandlesAsync(options, cancel.Token),
-        _ => throw new ArgumentException($"Unknown scenario '{scenario}'; expected ingest, latency, memory or candles."),
+        "option-chain" => await Scenarios.OptionChainAsync(options, cancel.Token),
+        _ => throw new ArgumentException($"Unknown scenario '{scenario}'; expected ingest, latency, memory, candles or option-chain."),
     };
     Console.WriteLine();
     Console.WriteLine(report);

@@ -78,35 +78,16 @@ internal static partial class Scenarios
             }
         }
 
-        var api = new List<double>();
-        var apiCandles = 0;
         var url = new Uri(stack.ApiUrl,
             $"/api/historical/candles?token={id}&from={Uri.EscapeDataString(from.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture))}&to={Uri.EscapeDataString(to.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture))}&interval=1m");
-        for (var i = 0; i < Repetitions + 5; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            var body = await stack.Http.GetStringAsync(url, cancellationToken);
-            watch.Stop();
-            if (i >= 5)
-            {
-                api.Add(watch.Elapsed.TotalMilliseconds);
-            }
-            using var document = JsonDocument.Parse(body);
-            apiCandles = document.RootElement.GetProperty("candles").GetArrayLength();
-        }
+        var (api, apiCandles) = await TimeRequestsAsync(stack, url, 5, Repetitions, body => body.GetProperty("candles").GetArrayLength(), cancellationToken);
 
-        static string Describe(List<double> values)
-        {
-            values.Sort();
-            return string.Create(CultureInfo.InvariantCulture,
-                $"median {values[values.Count / 2]:F2} ms, p95 {values[(int)(values.Count * 0.95)]:F2} ms, max {values[^1]:F2} ms");
-        }
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"instrument {id}, IST day {day:yyyy-MM-dd}, {Repetitions} timed runs after 5 warm-ups");
         report.AppendLine(CultureInfo.InvariantCulture, $"candles() rows: {rows}; Api candles: {apiCandles}");
-        report.AppendLine(CultureInfo.InvariantCulture, $"candles() server-side (EXPLAIN ANALYZE Execution Time): {Describe(server)}");
-        report.AppendLine(CultureInfo.InvariantCulture, $"candles() round trip from Npgsql:                     {Describe(client)}");
-        report.AppendLine(CultureInfo.InvariantCulture, $"GET /api/historical/candles round trip (HttpClient):  {Describe(api)}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"candles() server-side (EXPLAIN ANALYZE Execution Time): {Percentiles(server)}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"candles() round trip from Npgsql:                     {Percentiles(client)}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"GET /api/historical/candles round trip (HttpClient):  {Percentiles(api)}");
         report.AppendLine(CultureInfo.InvariantCulture, $"load average: {Proc.LoadAverage()}");
         return report.ToString();
     }

@@ -11,7 +11,7 @@ internal sealed record Options(int Rate, int Duration, int Warmup, int Instrumen
         {
             "latency" => new Options(5_000, 30, 5, 188, 10, "quote", true, false, []),
             "memory" => new Options(5_000, 60, 10, 1_000, 0, "full", true, false, []),
-            "candles" => new Options(100, 0, 0, 0, 0, "full", true, false, []),
+            "candles" or "option-chain" => new Options(100, 0, 0, 0, 0, "full", true, false, []),
             _ => new Options(100_000, 30, 5, 188, 0, "full", true, false, []),
         };
         for (var i = 0; i < args.Length; i++)

@@ -7,6 +7,7 @@ using TradingHelper.Api.Historical;
 using TradingHelper.Api.Instruments;
 using TradingHelper.Api.Market;
 using TradingHelper.Api.OpenApi;
+using TradingHelper.Api.OptionChain;
 using TradingHelper.Api.Quotes;
 using TradingHelper.Api.Security;
 using TradingHelper.Api.Streaming;
@@ -53,6 +54,13 @@ internal static class Extensions
             .ValidateOnStart();
         builder.Services.AddOptions<QuoteOptions>()
             .BindConfiguration(QuoteOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        // The option chain reads stored ticks for a past minute and the Redis quotes hash live.
+        builder.Services.AddSingleton<OptionChainStore>();
+        builder.Services.AddSingleton<LiveChainQuotes>();
+        builder.Services.AddOptions<OptionChainOptions>()
+            .BindConfiguration(OptionChainOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
 

@@ -23,6 +23,7 @@ public sealed partial class ApiRoutesDocsTests(ApiTestContext context) : IClassF
     [InlineData("/api/gaps", "get", "Feed gaps", "200,400", false)]
     [InlineData("/api/market", "get", "Market", "200", false)]
     [InlineData("/api/quotes", "get", "Quotes", "200,400", false)]
+    [InlineData("/api/option-chain", "get", "Option chain", "200,400,404", false)]
     public async Task Each_route_is_documented_with_a_summary_a_tag_and_its_answers(string path, string method, string tag, string statuses, bool needsKey)
     {
         await using var api = context.Start();
@@ -49,6 +50,23 @@ public sealed partial class ApiRoutesDocsTests(ApiTestContext context) : IClassF
     [InlineData("/chart/")]
     public async Task The_chart_page_and_everything_it_loads_come_from_this_server(string path)
     {
+        var assets = await ServedAssetsAsync(path);
+
+        Assert.Contains("/lib/lightweight-charts.standalone.production.js", assets);
+        Assert.Contains("/chart/chart.js", assets);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_option_chain_page_and_everything_it_loads_come_from_this_server()
+    {
+        var assets = await ServedAssetsAsync("/option-chain");
+
+        Assert.Contains("/option-chain/option-chain.js", assets);
+    }
+
+    // Opens the page and every asset it links, each of which must come from this server.
+    private async Task<List<string>> ServedAssetsAsync(string path)
+    {
         await using var api = context.Start();
         using var client = api.Factory.CreateClient();
 
@@ -58,14 +76,13 @@ public sealed partial class ApiRoutesDocsTests(ApiTestContext context) : IClassF
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
         var assets = AssetLink().Matches(html).Select(match => match.Groups["url"].Value).Where(url => !url.StartsWith("data:", StringComparison.Ordinal)).ToList();
-        Assert.Contains("/lib/lightweight-charts.standalone.production.js", assets);
-        Assert.Contains("/chart/chart.js", assets);
         foreach (var asset in assets)
         {
             Assert.StartsWith("/", asset, StringComparison.Ordinal);
             using var response = await client.GetAsync(asset, Ct);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{asset}: {(int)response.StatusCode}");
         }
+        return assets;
     }
 
     [GeneratedRegex("(?:src|href)=\"(?<url>[^\"]+)\"", RegexOptions.IgnoreCase)]

@@ -75,7 +75,7 @@ public sealed class DashboardSqlTests(TestServers servers)
         var watchlist = await RunPanelAsync(database, "market-overview.json", "Watchlist", new() { ["instruments"] = new(subscribed, Multi: true) });
         var nifty = watchlist.Row("Instrument", "NIFTY26JANFUT");
 
-        Assert.Equal(["BANKNIFTY26JANFUT", "NIFTY26JAN24000CE", "NIFTY26JANFUT", "RELIANCE"], watchlist.Column("Instrument"));
+        Assert.Equal(["BANKNIFTY26JANFUT", "NIFTY26JAN24000CE", "NIFTY26JAN24100PE", "NIFTY26JANFUT", "RELIANCE"], watchlist.Column("Instrument"));
         Assert.All(watchlist.Column("Change vs"), basis => Assert.Equal("previous close", basis));
         Assert.Equal(24019.4m, nifty["Last"]);
         // Friday closed at 23766.2.
@@ -118,11 +118,42 @@ public sealed class DashboardSqlTests(TestServers servers)
 
         var table = await RunPanelAsync(database, "open-interest.json", "OI change over the range", new() { ["contracts"] = new(contracts, Multi: true) });
 
-        Assert.Equal(["NIFTY26JAN24000CE", "NIFTY26JANFUT", "BANKNIFTY26JANFUT"], table.Column("Instrument"));
+        Assert.Equal(["NIFTY26JAN24000CE", "NIFTY26JANFUT", "BANKNIFTY26JANFUT", "NIFTY26JAN24100PE"], table.Column("Instrument"));
         // Rising price with rising OI: new longs; rising price with falling OI: shorts buying back.
         Assert.Equal("Long build-up", table.Row("Instrument", "NIFTY26JANFUT")["Reading"]);
         Assert.Equal("Short covering", table.Row("Instrument", "BANKNIFTY26JANFUT")["Reading"]);
         Assert.Equal(-53700L, table.Row("Instrument", "BANKNIFTY26JANFUT")["OI change"]);
+    }
+
+    [Fact]
+    public async Task Option_chain_panels_read_the_expiry_by_strike_with_pcr_and_max_pain()
+    {
+        await using var database = await StorageTestDatabase.CreateAsync(servers, "dashboard_option_chain");
+        await SeedMorningAsync(database);
+        Dictionary<string, VariableValue> expiry = new()
+        {
+            ["underlying"] = VariableValue.Single("NIFTY"),
+            ["expiry"] = VariableValue.Single("2026-01-27"),
+            ["buildup"] = VariableValue.Single("5 minutes"),
+        };
+
+        var chain = await RunPanelAsync(database, "open-interest.json", "Option chain: $underlying $expiry", expiry);
+        var pcr = await RunPanelAsync(database, "open-interest.json", "Put-call ratio over the day", expiry);
+        var maxPain = await RunPanelAsync(database, "open-interest.json", "Max pain over the day", expiry);
+        var buildUp = await RunPanelAsync(database, "open-interest.json", "Build-up by contract over the last $buildup", expiry);
+
+        // At 09:29:55 the call holds 4,000,000 + 179 × 1,200 and the put 3,000,000 − 179 × 500; Friday closed 59 ticks in.
+        Assert.Equal([24000m, 24100m], chain.Column("Strike"));
+        Assert.Equal(4_214_800L, chain.Row("Strike", 24000m)["CE OI"]);
+        Assert.Equal(144_000L, chain.Row("Strike", 24000m)["CE OI change"]);
+        Assert.Equal("long build-up", chain.Row("Strike", 24000m)["CE build-up"]);
+        Assert.Equal(2_910_500L, chain.Row("Strike", 24100m)["PE OI"]);
+        Assert.Equal(-60_000L, chain.Row("Strike", 24100m)["PE OI change"]);
+        Assert.Equal("short covering", chain.Row("Strike", 24100m)["PE build-up"]);
+        Assert.Equal(Math.Round(2_910_500m / 4_214_800m, 4), pcr.Rows[^1][pcr.Columns.IndexOf("PCR (OI)")]);
+        // Settling at 24000 pays the put 100 a unit (291 M), at 24100 the call 100 a unit (421 M).
+        Assert.Equal(24000m, maxPain.Rows[^1][maxPain.Columns.IndexOf("Max pain")]);
+        Assert.Equal(["long build-up", "short covering"], buildUp.Column("Build-up"));
     }
 
     private static async Task<QueryResult> RunPanelAsync(StorageTestDatabase database, string file, string title, Dictionary<string, VariableValue> variables)
@@ -261,7 +292,7 @@ public sealed class DashboardSqlTests(TestServers servers)
         variables.Count == 0 ? "no variables" : string.Join(", ", variables.Select(v => $"${v.Key}={string.Join('|', v.Value.Values)}"));
 
     /// <summary>
-    /// Four subscribed instruments (two futures, an option, a stock) and one unsubscribed, ticking every 5 s on
+    /// Five subscribed instruments (two futures, a call and a put of one expiry, a stock) and one unsubscribed, ticking every 5 s on
     /// Friday's last minutes and Monday's first quarter hour, with a 40 s feed gap at 09:20 backfilled from the
     /// broker, and candles_1m refreshed.
     /// </summary>
@@ -272,6 +303,7 @@ public sealed class DashboardSqlTests(TestServers servers)
             VALUES ('NFO', 'NIFTY26JANFUT', 'NFO-FUT', 'FUT', 'NIFTY', '2026-01-27', NULL, 0.1, 75),
                    ('NFO', 'BANKNIFTY26JANFUT', 'NFO-FUT', 'FUT', 'BANKNIFTY', '2026-01-27', NULL, 0.2, 35),
                    ('NFO', 'NIFTY26JAN24000CE', 'NFO-OPT', 'CE', 'NIFTY', '2026-01-27', 24000, 0.05, 75),
+                   ('NFO', 'NIFTY26JAN24100PE', 'NFO-OPT', 'PE', 'NIFTY', '2026-01-27', 24100, 0.05, 75),
                    ('NSE', 'RELIANCE', 'NSE', 'EQ', NULL, NULL, NULL, 0.1, 1),
                    ('NSE', 'TCS', 'NSE', 'EQ', NULL, NULL, NULL, 0.1, 1);
             INSERT INTO subscriptions (instrument_id, active)
@@ -281,6 +313,7 @@ public sealed class DashboardSqlTests(TestServers servers)
                 VALUES ('NIFTY26JANFUT', 24000.0, 0.1, 12000000, 750),
                        ('BANKNIFTY26JANFUT', 51000.0, 0.2, 2500000, -300),
                        ('NIFTY26JAN24000CE', 180.0, 0.05, 4000000, 1200),
+                       ('NIFTY26JAN24100PE', 230.0, 0.05, 3000000, -500),
                        ('RELIANCE', 1250.0, 0.1, NULL, NULL),
                        ('TCS', 3900.0, 0.1, NULL, NULL)
             ),
