@@ -8,6 +8,7 @@ using TradingHelper.Ingestor.Brokers.Fyers;
 using TradingHelper.Ingestor.Brokers.Kite;
 using TradingHelper.Ingestor.Feed;
 using TradingHelper.Ingestor.Instruments;
+using TradingHelper.Ingestor.Leases;
 using TradingHelper.Ingestor.Subscriptions;
 
 namespace TradingHelper.Ingestor.Extensions;
@@ -95,6 +96,21 @@ internal static class Extensions
         services.AddLiveTickPublisher();
         services.AddSingleton<BrokerFeedMetrics>();
         services.AddSingleton<SubscriptionStore>();
+
+        // Several Ingestors may share the database: each streams the instruments it holds leases on. Registered before
+        // the feed, so at shutdown the leases are released only once the feed has stopped streaming.
+        services.AddOptions<IngestorOptions>()
+            .BindConfiguration(IngestorOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<LeaseOptions>()
+            .BindConfiguration(LeaseOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(options => options.RenewInterval * 2 <= options.Duration,
+                "Leases:Duration must be at least twice Leases:RenewInterval, so one missed renewal does not lose the leases.")
+            .ValidateOnStart();
+        services.AddSingleton<InstrumentLeases>();
+        services.AddHostedService(sp => sp.GetRequiredService<InstrumentLeases>());
 
         // Order matters for shutdown (reverse of registration): the feed stops first and queues the gaps of its
         // closing sockets, then the gap recorder writes them, and only then does the writer (registered earlier) drain.

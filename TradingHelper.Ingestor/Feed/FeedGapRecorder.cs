@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
+using TradingHelper.Ingestor.Leases;
 
 namespace TradingHelper.Ingestor.Feed;
 
@@ -7,10 +9,12 @@ namespace TradingHelper.Ingestor.Feed;
 /// after resubscribing. Records wait in memory, in order, until the database takes them; none is given up.
 /// </summary>
 /// <remarks>
+/// A connection is named after its Ingestor (<c>ingestor/kite-0</c>), so Ingestors sharing a database keep their gaps apart.
 /// The queue is not bounded: each entry stands for a disconnect or a reconnect, and reconnects are paced by the
 /// backoff, so even an hour of flapping against a dead database holds a few thousand small records.
 /// </remarks>
-public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimeProvider timeProvider, ILogger<FeedGapRecorder> logger) : BackgroundService
+public sealed partial class FeedGapRecorder(
+    NpgsqlDataSource dataSource, IOptions<IngestorOptions> ingestor, TimeProvider timeProvider, ILogger<FeedGapRecorder> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
@@ -50,11 +54,19 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
         WHERE broker = $1 AND connection = $2 AND ended_at IS NULL
         """;
 
+    // Only this Ingestor's slots, and rows from before connections carried an Ingestor's name (no '/').
     private const string CloseOthersSql = """
         UPDATE feed_gaps SET ended_at = greatest($3, started_at)
         WHERE broker = $1 AND NOT (connection = ANY($2)) AND ended_at IS NULL
+          AND (starts_with(connection, $4) OR strpos(connection, '/') = 0)
         """;
 
+    private const string HandoverSql = """
+        INSERT INTO feed_gaps (broker, connection, instrument_ids, started_at, ended_at)
+        VALUES ($1, $2, $3, $4, greatest($5, $4))
+        """;
+
+    private readonly string _prefix = ingestor.Value.Name + "/";
     private readonly Lock _gate = new();
     private readonly Queue<GapRecord> _pending = new();
     private readonly SemaphoreSlim _signal = new(0);
@@ -77,22 +89,31 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
 
     /// <summary>Queues the start of a gap: the connection dropped, its instruments stream nothing from <paramref name="startedAt"/>.</summary>
     public void Open(string broker, string connection, int[] instrumentIds, DateTimeOffset startedAt) =>
-        Enqueue(new GapRecord(GapChange.Open, broker, [connection], instrumentIds, startedAt));
+        Enqueue(new GapRecord(GapChange.Open, broker, [Qualify(connection)], instrumentIds, startedAt));
 
     /// <summary>
     /// Queues the gap a crash of an earlier run left unrecorded: from the last tick stored for <paramref name="instrumentIds"/>,
     /// if that is older than a few seconds before <paramref name="subscribedAt"/> and the connection has no open gap.
     /// </summary>
     public void OpenSinceLastTick(string broker, string connection, int[] instrumentIds, DateTimeOffset subscribedAt) =>
-        Enqueue(new GapRecord(GapChange.OpenSinceLastTick, broker, [connection], instrumentIds, subscribedAt));
+        Enqueue(new GapRecord(GapChange.OpenSinceLastTick, broker, [Qualify(connection)], instrumentIds, subscribedAt));
 
     /// <summary>Queues the end of the connection's open gap, if it has one.</summary>
     public void Close(string broker, string connection, DateTimeOffset endedAt) =>
-        Enqueue(new GapRecord(GapChange.Close, broker, [connection], [], endedAt));
+        Enqueue(new GapRecord(GapChange.Close, broker, [Qualify(connection)], [], endedAt));
 
     /// <summary>Queues the end of every open gap of the broker on connections other than <paramref name="connections"/>: slots an earlier run used and this one does not.</summary>
     public void CloseAllBut(string broker, string[] connections, DateTimeOffset endedAt) =>
-        Enqueue(new GapRecord(GapChange.CloseOthers, broker, connections, [], endedAt));
+        Enqueue(new GapRecord(GapChange.CloseOthers, broker, [.. connections.Select(Qualify)], [], endedAt));
+
+    /// <summary>
+    /// Queues a closed gap for instruments this Ingestor took over from another: nothing streamed them between the last
+    /// moment their previous holder was known to (<paramref name="startedAt"/>) and this Ingestor's subscribing them.
+    /// </summary>
+    public void Handover(string broker, int[] instrumentIds, DateTimeOffset startedAt, DateTimeOffset endedAt) =>
+        Enqueue(new GapRecord(GapChange.Handover, broker, [Qualify("handover")], instrumentIds, startedAt, endedAt));
+
+    private string Qualify(string connection) => _prefix + connection;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -147,7 +168,7 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 Interlocked.Increment(ref _failedWrites);
-                LogWriteFailed(logger, exception, record.Broker, record.Connections[0], PendingCount);
+                LogWriteFailed(logger, exception, record.Broker, string.Join(",", record.Connections), PendingCount);
                 await Task.Delay(RetryInterval, timeProvider, cancellationToken);
                 continue;
             }
@@ -165,6 +186,7 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
             GapChange.Open => OpenSql,
             GapChange.OpenSinceLastTick => OpenSinceLastTickSql,
             GapChange.Close => CloseSql,
+            GapChange.Handover => HandoverSql,
             _ => CloseOthersSql,
         });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.Broker });
@@ -176,13 +198,25 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
         {
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.Connections[0] });
         }
-        if (record.Change is GapChange.Open or GapChange.OpenSinceLastTick)
+        if (record.Change is GapChange.Open or GapChange.OpenSinceLastTick or GapChange.Handover)
         {
             command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = record.InstrumentIds });
         }
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = record.At });
+        if (record.Change == GapChange.Handover)
+        {
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = record.EndedAt });
+        }
+        else if (record.Change == GapChange.CloseOthers)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _prefix });
+        }
         var rows = await command.ExecuteNonQueryAsync(cancellationToken);
-        if (record.Change == GapChange.Open)
+        if (record.Change == GapChange.Handover)
+        {
+            LogHandover(logger, record.Broker, record.InstrumentIds.Length, record.At, record.EndedAt);
+        }
+        else if (record.Change == GapChange.Open)
         {
             LogOpened(logger, record.Broker, record.Connections[0], record.InstrumentIds.Length, record.At);
         }
@@ -211,9 +245,13 @@ public sealed partial class FeedGapRecorder(NpgsqlDataSource dataSource, TimePro
         OpenSinceLastTick,
         Close,
         CloseOthers,
+        Handover,
     }
 
-    private sealed record GapRecord(GapChange Change, string Broker, string[] Connections, int[] InstrumentIds, DateTimeOffset At);
+    private sealed record GapRecord(GapChange Change, string Broker, string[] Connections, int[] InstrumentIds, DateTimeOffset At, DateTimeOffset EndedAt = default);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Feed gap of {Broker} recorded for {Instruments} instruments taken over from another Ingestor: from {StartedAt:O} to {EndedAt:O}")]
+    private static partial void LogHandover(ILogger logger, string broker, int instruments, DateTimeOffset startedAt, DateTimeOffset endedAt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Feed gap of {Broker} connection {Connection} opened: {Instruments} instruments without ticks since {StartedAt:O}")]
     private static partial void LogOpened(ILogger logger, string broker, string connection, int instruments, DateTimeOffset startedAt);

@@ -1,10 +1,14 @@
 using Npgsql;
 using TradingHelper.Core.Brokers.Kite;
+using TradingHelper.Ingestor.Leases;
 
 namespace TradingHelper.Ingestor.Subscriptions;
 
-/// <summary>Reads the desired subscription set: active subscriptions of live instruments, keyed by the broker's identifiers.</summary>
-public sealed class SubscriptionStore(NpgsqlDataSource dataSource)
+/// <summary>
+/// Reads the desired subscription set: active subscriptions of live instruments whose lease this Ingestor holds, keyed by
+/// the broker's identifiers.
+/// </summary>
+public sealed class SubscriptionStore(NpgsqlDataSource dataSource, InstrumentLeases leases)
 {
     // Expired contracts keep their old token while Kite hands it to a new one, so only live rows may name a token.
     private const string Sql = """
@@ -30,10 +34,11 @@ public sealed class SubscriptionStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(Sql);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var result = new List<DesiredSubscription>();
+        var owned = leases.Owned;
         while (await reader.ReadAsync(cancellationToken))
         {
             var token = reader.GetInt64(0);
-            if (token is < 0 or > uint.MaxValue)
+            if (token is < 0 or > uint.MaxValue || !owned.Contains(reader.GetInt32(1)))
             {
                 continue;
             }
@@ -55,8 +60,13 @@ public sealed class SubscriptionStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(FyersSql);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var result = new List<FyersDesiredSubscription>();
+        var owned = leases.Owned;
         while (await reader.ReadAsync(cancellationToken))
         {
+            if (!owned.Contains(reader.GetInt32(2)))
+            {
+                continue;
+            }
             result.Add(new FyersDesiredSubscription(
                 reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt32(2)));
         }

@@ -92,7 +92,8 @@ internal static class ControlApi
                 connection.RecordsSent, connection.HeartbeatsReceived, connection.LastAcknowledged, connection.RecordsByTopic()))
             .ToList();
         var fyersStats = new FyersStats(fyersStatistics.Records, fyersStatistics.Frames, fyersStatistics.FaultFrames, fyersOpen, fyersStatistics.RecordsByTopic());
-        return TypedResults.Ok(new SimulatorStats(statistics.Packets, statistics.Frames, statistics.Heartbeats, open, statistics.PacketsByToken(), fyersStats));
+        return TypedResults.Ok(new SimulatorStats(statistics.Packets, statistics.Frames, statistics.Heartbeats, open, statistics.PacketsByToken(), fyersStats,
+            statistics.SubscriptionOverlaps));
     }
 
     private static ValidationProblem Invalid(string field, string message) =>

@@ -7,7 +7,8 @@ internal sealed record SimulatorStats(
     long TotalHeartbeats,
     IReadOnlyList<ConnectionStats> Connections,
     IReadOnlyDictionary<string, long> PacketsByToken,
-    FyersStats Fyers);
+    FyersStats Fyers,
+    long SubscriptionOverlaps);
 
 /// <summary>What the simulator has put on Fyers data sockets: records (snapshots and updates) per topic since start.</summary>
 internal sealed record FyersStats(

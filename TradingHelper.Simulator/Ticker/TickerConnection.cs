@@ -57,6 +57,19 @@ internal sealed class TickerConnection : SimulatedSocket
 
     public SortedDictionary<string, long> PacketsByToken() => _sent.ByKey();
 
+    /// <summary>The socket is gone: its instruments no longer stream on it.</summary>
+    public void ReleaseSubscriptions()
+    {
+        lock (_gate)
+        {
+            foreach (var token in _subscriptions.Keys)
+            {
+                _statistics.Unsubscribed(token);
+            }
+            _subscriptions.Clear();
+        }
+    }
+
     /// <summary>Drops the connection without a close handshake.</summary>
     public override void Abort()
     {
@@ -127,13 +140,17 @@ internal sealed class TickerConnection : SimulatedSocket
                         }
                         // Subscribing alone gives quote mode, as on Kite.
                         _subscriptions[token] = KiteMode.Quote;
+                        _statistics.Subscribed(token);
                         if (_market.TryGet(token, out var state))
                         {
                             subscribed.Add(state);
                         }
                         break;
                     case KiteClientAction.Unsubscribe:
-                        _subscriptions.Remove(token);
+                        if (_subscriptions.Remove(token))
+                        {
+                            _statistics.Unsubscribed(token);
+                        }
                         break;
                     case KiteClientAction.Mode when _subscriptions.ContainsKey(token):
                         _subscriptions[token] = request.Mode;

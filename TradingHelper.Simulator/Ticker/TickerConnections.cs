@@ -15,7 +15,14 @@ internal sealed class TickerConnections(
     public async Task ServeAsync(WebSocket socket, CancellationToken cancellationToken)
     {
         using var connection = new TickerConnection(NextId(), socket, market, faults, statistics, options.Value, time, Logger);
-        await ServeAsync(connection, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ServeAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            connection.ReleaseSubscriptions();
+        }
     }
 
     protected override void LogClosed(TickerConnection connection) =>

@@ -15,6 +15,7 @@ using TradingHelper.Ingestor.Brokers;
 using TradingHelper.Ingestor.Brokers.Fyers;
 using TradingHelper.Ingestor.Brokers.Kite;
 using TradingHelper.Ingestor.Feed;
+using TradingHelper.Ingestor.Leases;
 using TradingHelper.Ingestor.Subscriptions;
 using TradingHelper.Tests.Brokers.Fyers.Feed;
 using TradingHelper.Tests.Brokers.Kite;
@@ -96,7 +97,7 @@ public sealed class BadFrameLoggingTests
             _control = _simulator.CreateClient();
             _control.BaseAddress = url;
             Session.Update(SimulatorFactory.AccessToken, expiresAt: null);
-            Gaps = new FeedGapRecorder(_dataSource, TimeProvider.System, NullLogger<FeedGapRecorder>.Instance);
+            Gaps = new FeedGapRecorder(_dataSource, Options.Create(new IngestorOptions()), TimeProvider.System, NullLogger<FeedGapRecorder>.Instance);
             Relay = new LiveTickRelay(new LiveTickPublisher(_redis, Options.Create(new LiveTickOptions())), NullLogger<LiveTickRelay>.Instance);
             var meterFactory = _meters.GetRequiredService<IMeterFactory>();
             Metrics = new BrokerFeedMetrics(meterFactory);

@@ -32,6 +32,7 @@ internal sealed class MarketRig : IAsyncDisposable
     private readonly Dictionary<string, string?> _ingestorSettings;
     private readonly Dictionary<string, string?> _apiSettings;
     private IngestorFactory? _ingestor;
+    private readonly Dictionary<string, (IngestorFactory Factory, TempDirectory Spool)> _peers = [];
     private ServiceFactory<api::Program>? _api;
 
     private MarketRig(SimulatorFactory simulator, Uri simulatorUrl, StorageTestDatabase database, string redis,
@@ -123,6 +124,33 @@ internal sealed class MarketRig : IAsyncDisposable
         {
             _ingestor = null;
             await ingestorFactory.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Starts another Ingestor named <paramref name="name"/> on the same database, Redis and simulator, with a spool of its
+    /// own: the two share the subscriptions by their leases.
+    /// </summary>
+    public void StartPeerIngestor(string name)
+    {
+        var spool = new TempDirectory();
+        var settings = new Dictionary<string, string?>(_ingestorSettings)
+        {
+            ["Ingestor:Name"] = name,
+            ["TickWriter:SpoolDirectory"] = spool.Path,
+        };
+        var factory = new IngestorFactory(Database.ConnectionString, Redis, settings);
+        _peers[name] = (factory, spool);
+        _ = factory.Services;
+    }
+
+    /// <summary>Stops the Ingestor named <paramref name="name"/> the way a deployment does: its feed closes, then its leases go.</summary>
+    public async Task StopPeerIngestorAsync(string name)
+    {
+        if (_peers.Remove(name, out var peer))
+        {
+            await peer.Factory.DisposeAsync();
+            peer.Spool.Dispose();
         }
     }
 
@@ -229,6 +257,10 @@ internal sealed class MarketRig : IAsyncDisposable
         if (_api is { } apiFactory)
         {
             await apiFactory.DisposeAsync();
+        }
+        foreach (var name in _peers.Keys.ToList())
+        {
+            await StopPeerIngestorAsync(name);
         }
         await StopIngestorAsync();
         Simulator.Dispose();

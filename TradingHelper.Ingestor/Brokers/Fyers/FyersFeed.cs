@@ -41,6 +41,8 @@ public sealed partial class FyersFeed : BackgroundService, ISubscribedFeed
     /// <summary>True once a subscription set has been applied since start.</summary>
     public bool HasSubscriptionSet { get; private set; }
 
+    public string Broker => BrokerName;
+
     public TimeSpan SubscriptionRefreshInterval => _options.CurrentValue.SubscriptionRefreshInterval;
 
     public async Task SyncAsync(SubscriptionStore store, CancellationToken cancellationToken) =>

@@ -38,6 +38,8 @@ public sealed partial class KiteTicker : BackgroundService, ISubscribedFeed
     /// <summary>True once a subscription set has been applied since start.</summary>
     public bool HasSubscriptionSet { get; private set; }
 
+    public string Broker => _services.BrokerName;
+
     public TimeSpan SubscriptionRefreshInterval => _services.Options.SubscriptionRefreshInterval;
 
     /// <summary>Loads the Kite set (instruments with a live Kite token) and applies it.</summary>

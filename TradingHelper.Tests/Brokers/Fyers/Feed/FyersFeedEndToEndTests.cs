@@ -70,7 +70,7 @@ public sealed class FyersFeedEndToEndTests(TestServers servers)
             .ToList();
         Assert.True(mismatches.Count == 0, $"Records sent and ticks stored differ: {string.Join("; ", mismatches)}");
 
-        Assert.Equal(("fyers", "0"), (gap.Broker, gap.Connection));
+        Assert.Equal(("fyers", "ingestor/0"), (gap.Broker, gap.Connection));
         Assert.Equal(ids.Values.Order(), gap.InstrumentIds);
         Assert.True(gap.StartedAt <= closeSeen && gap.EndedAt >= beforeClose,
             $"gap {gap} must overlap the close, requested at {beforeClose:HH:mm:ss.fff} and seen over at {closeSeen:HH:mm:ss.fff}");

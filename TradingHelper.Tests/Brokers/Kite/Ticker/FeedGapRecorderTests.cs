@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using TradingHelper.Ingestor.Feed;
+using TradingHelper.Ingestor.Leases;
 using TradingHelper.Tests.Infrastructure;
 using TradingHelper.Tests.Storage;
 using TradingHelper.Tests.Storage.Ticks;
@@ -15,7 +17,7 @@ public sealed class FeedGapRecorderTests(TestServers servers)
         var ct = TestContext.Current.CancellationToken;
         await using var database = await StorageTestDatabase.CreateAsync(servers, "gap_recorder");
         await database.ExecuteAsync("ALTER TABLE feed_gaps RENAME TO feed_gaps_away");
-        using var recorder = new FeedGapRecorder(database.DataSource, TimeProvider.System, new TestOutputLogger<FeedGapRecorder>());
+        using var recorder = new FeedGapRecorder(database.DataSource, Options.Create(new IngestorOptions()), TimeProvider.System, new TestOutputLogger<FeedGapRecorder>());
         await recorder.StartAsync(ct);
 
         recorder.Open("kite", "0", [3, 5], Start);
@@ -39,7 +41,7 @@ public sealed class FeedGapRecorderTests(TestServers servers)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var database = await StorageTestDatabase.CreateAsync(servers, "gap_widen");
-        using var recorder = new FeedGapRecorder(database.DataSource, TimeProvider.System, new TestOutputLogger<FeedGapRecorder>());
+        using var recorder = new FeedGapRecorder(database.DataSource, Options.Create(new IngestorOptions()), TimeProvider.System, new TestOutputLogger<FeedGapRecorder>());
         await recorder.StartAsync(ct);
 
         recorder.Open("kite", "1", [7, 2], Start.AddSeconds(5));

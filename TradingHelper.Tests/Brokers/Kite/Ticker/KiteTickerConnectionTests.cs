@@ -18,6 +18,7 @@ using TradingHelper.Core.Streaming;
 using TradingHelper.Ingestor.Brokers;
 using TradingHelper.Ingestor.Brokers.Kite;
 using TradingHelper.Ingestor.Feed;
+using TradingHelper.Ingestor.Leases;
 using TradingHelper.Ingestor.Subscriptions;
 using TradingHelper.Tests.Infrastructure;
 
@@ -216,7 +217,7 @@ public sealed class KiteTickerConnectionTests
             _provider = new ServiceCollection().AddMetrics().BuildServiceProvider();
             var session = new KiteSession();
             session.Update("test_token", expiresAt: null);
-            Gaps = new FeedGapRecorder(_dataSource, TimeProvider.System, NullLogger<FeedGapRecorder>.Instance);
+            Gaps = new FeedGapRecorder(_dataSource, Options.Create(new IngestorOptions()), TimeProvider.System, NullLogger<FeedGapRecorder>.Instance);
             Relay = new LiveTickRelay(new LiveTickPublisher(_redis, Options.Create(new LiveTickOptions())), NullLogger<LiveTickRelay>.Instance);
             Feed = new KiteFeedServices(
                 Options.Create(new KiteOptions

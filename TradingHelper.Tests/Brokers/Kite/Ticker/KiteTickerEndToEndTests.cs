@@ -306,7 +306,7 @@ public sealed class KiteTickerEndToEndTests(TestServers servers)
         var gaps = await TickerRig.UntilAsync(rig.GapsAsync, gaps => gaps.Count == 1 && gaps[0].EndedAt is not null,
             "the crash gap is recorded and ended by the first data");
         var gap = gaps[0];
-        Assert.Equal(("simulator", "0"), (gap.Broker, gap.Connection));
+        Assert.Equal(("simulator", "ingestor/0"), (gap.Broker, gap.Connection));
         Assert.Equal(ids.Values.Order(), gap.InstrumentIds);
         Assert.Equal(lastTick, gap.StartedAt);
         // The writer stores in batches: the gap can end before the first new tick is in the table.
