@@ -55,6 +55,18 @@ public sealed class SimulatorOptions
     [Range(1, 100_000)]
     public int FyersMaxTopicsPerConnection { get; set; } = 5000;
 
+    /// <summary>Fyers' REST limit per rolling second (standard and Prime plans: 10); a request over it is a breach, answered 429.</summary>
+    [Range(1, 1_000)]
+    public int FyersHistoryPerSecond { get; set; } = 10;
+
+    /// <summary>Fyers' REST limit per rolling minute (standard plan: 200; Prime: 600).</summary>
+    [Range(1, 100_000)]
+    public int FyersHistoryPerMinute { get; set; } = 200;
+
+    /// <summary>Fyers' REST limit per IST day (standard plan: 100,000; Prime: 200,000).</summary>
+    [Range(1, 10_000_000)]
+    public long FyersHistoryPerDay { get; set; } = 100_000;
+
     /// <summary>
     /// Synthetic stocks (each with a monthly future) added to the universe, so load tests can subscribe more
     /// instruments than the real list of about 188 offers; 0 keeps the universe as it is.

@@ -79,7 +79,10 @@ internal static class Extensions
         services.AddSingleton<FyersSymbolMasterSync>();
         services.AddHostedService(sp => sp.GetRequiredService<FyersSymbolMasterSync>());
         services.AddHttpClient(FyersHistoryClient.HttpClientName);
+        // Fyers' REST limits are counted in Redis, so every Ingestor under the key and every restart share one budget.
+        services.AddSingleton<FyersHistoryMetrics>();
         services.AddSingleton<FyersHistoryLimiter>();
+        services.AddHealthChecks().AddCheck<FyersHistoryHealthCheck>("fyers-history", tags: [HealthTags.Ready]);
         services.AddSingleton<FyersHistoryClient>();
         services.AddBackfill<FyersHistorySource>();
         services.AddFeed<FyersFeed, FyersFeedHealthCheck>();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.Options;
 using TradingHelper.Core.Market;
 using TradingHelper.Simulator.Control;
 using TradingHelper.Simulator.Market;
@@ -39,8 +40,15 @@ internal static class FyersApi
 
     private static IResult GetHistory(
         string? symbol, string? resolution, string? date_format, string? range_from, string? range_to, string? oi_flag, HttpRequest request,
-        FyersSymbology symbology, MarketSimulator market, HistoricalCandles history, FyersAccessTokens tokens, FaultInjector faults, TimeProvider time)
+        FyersSymbology symbology, HistoricalCandles history, FyersAccessTokens tokens, FaultInjector faults, FyersHistoryMeter meter,
+        IOptions<SimulatorOptions> options, TimeProvider time)
     {
+        // Counted on arrival, before anything else, as Fyers counts every request against the key.
+        var limits = options.Value;
+        if (meter.Record(time.GetUtcNow(), limits.FyersHistoryPerSecond, limits.FyersHistoryPerMinute, limits.FyersHistoryPerDay) is { } breach)
+        {
+            return Error(StatusCodes.Status429TooManyRequests, -429, $"request limit reached ({breach})");
+        }
         if (faults.TakeTokenError() || !IsAuthorized(request, tokens, time))
         {
             return Error(StatusCodes.Status401Unauthorized, -16, "Could not authenticate the user");

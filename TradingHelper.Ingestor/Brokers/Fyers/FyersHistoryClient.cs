@@ -5,7 +5,7 @@ using TradingHelper.Core.Brokers.Fyers;
 namespace TradingHelper.Ingestor.Brokers.Fyers;
 
 /// <summary>Fyers' <c>GET /data/history</c>: candles of one symbol over a range, split into requests the endpoint allows.</summary>
-/// <remarks>Every request waits its turn at the <see cref="FyersHistoryLimiter"/>; there are no retries.</remarks>
+/// <remarks>Every request holds a slot of the <see cref="FyersHistoryLimiter"/> until its answer is read; there are no retries.</remarks>
 public sealed class FyersHistoryClient(
     IHttpClientFactory httpClients, IOptionsMonitor<FyersOptions> options, FyersHistoryLimiter limiter, TimeProvider time)
 {
@@ -30,7 +30,8 @@ public sealed class FyersHistoryClient(
         {
             var query = string.Create(CultureInfo.InvariantCulture,
                 $"data/history?symbol={Uri.EscapeDataString(fyersSymbol)}&resolution={resolution}&date_format=0&range_from={chunk.FromSeconds}&range_to={chunk.ToSeconds}&cont_flag=1{(withOpenInterest ? "&oi_flag=1" : "")}");
-            await limiter.WaitAsync(cancellationToken);
+            // Held until the answer is read: the slot is freed by the answer's arrival, which bounds the request's.
+            await using var permit = await limiter.AcquireAsync(cancellationToken);
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(settings.ApiBaseUrl, query));
             // "APP_ID:JWT" without a scheme, as Fyers wants it.
             request.Headers.TryAddWithoutValidation("Authorization", authorization);
