@@ -78,6 +78,10 @@ internal static class Extensions
         services.AddHttpClient(nameof(FyersSymbolMasterSync));
         services.AddSingleton<FyersSymbolMasterSync>();
         services.AddHostedService(sp => sp.GetRequiredService<FyersSymbolMasterSync>());
+        // POST /api/instruments/sync reaches the Fyers symbol master as it reaches Kite's dump.
+        services.AddSingleton<IInstrumentMasterSync>(sp => sp.GetRequiredService<FyersSymbolMasterSync>());
+        services.AddSingleton<InstrumentSyncJobs>();
+        services.AddSingleton<ICommandHandler, SyncInstrumentsHandler>();
         services.AddHttpClient(FyersHistoryClient.HttpClientName);
         // Fyers' REST limits are counted in Redis, so every Ingestor under the key and every restart share one budget.
         services.AddSingleton<FyersHistoryMetrics>();
