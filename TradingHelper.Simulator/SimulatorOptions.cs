@@ -47,6 +47,10 @@ public sealed class SimulatorOptions
     /// <summary>A Fyers data-socket <c>hsm_key</c> accepted without issuing a token; empty for none.</summary>
     public string? FyersHsmKey { get; set; } = "0123456789abcdef0123456789abcdef0123456789abcdef01234567";
 
+    /// <summary>The secret of the simulator's Fyers app (App ID <c>SIMFYERS-100</c>): <c>validate-authcode</c> checks the <c>appIdHash</c> against it.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string FyersSecretKey { get; set; } = "sim_fyers_secret";
+
     /// <summary>The ack count the Fyers auth response announces: the client acks every this many data frames (0 = never).</summary>
     [Range(0, 10_000)]
     public int FyersAckInterval { get; set; } = 10;

@@ -74,6 +74,13 @@ internal static class Extensions
                 "Fyers:ReconnectInitialDelay must not exceed Fyers:ReconnectMaxDelay.")
             .Validate(options => options.DataSocketUrl.Scheme is "ws" or "wss", "Fyers:DataSocketUrl must be a ws:// or wss:// URL.")
             .ValidateOnStart();
+        // The daily login: the Api hands over the auth code; the token is kept encrypted in Redis until its JWT expires.
+        services.AddSingleton<FyersSession>();
+        services.AddSingleton<FyersSessionStore>();
+        services.AddHostedService<FyersSessionKeeper>();
+        services.AddHttpClient(FyersLoginClient.HttpClientName);
+        services.AddSingleton<FyersLoginClient>();
+        services.AddSingleton<ICommandHandler, FyersLoginHandler>();
         services.AddSingleton<FyersInstrumentStore>();
         services.AddHttpClient(nameof(FyersSymbolMasterSync));
         services.AddSingleton<FyersSymbolMasterSync>();

@@ -62,6 +62,10 @@ public sealed class FyersOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan TokenRetryInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often the session is checked: a login stored by another Ingestor adopted, the status for the Api refreshed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan SessionCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan SubscriptionRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -36,6 +36,11 @@ public sealed partial class KiteLoginHandler(
         {
             throw new CommandRejectedException("The broker session payload needs requestToken and correlationId.");
         }
+        if (command.Broker is { } broker && broker != KiteSessionStore.Broker)
+        {
+            await store.WriteResultAsync(command.CorrelationId, new BrokerSessionResult(false, null, $"This Ingestor's broker is Kite; a {broker} login cannot complete here.", false));
+            throw new CommandRejectedException($"A {broker} login reached the Kite Ingestor.");
+        }
 
         KiteSessionGrant grant;
         try

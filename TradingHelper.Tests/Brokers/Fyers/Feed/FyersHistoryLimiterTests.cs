@@ -105,6 +105,7 @@ public sealed class FyersHistoryLimiterTests(TestServers servers)
             options.HistoryRequestsPerMinute = perMinute;
             options.HistoryRequestsPerDay = perDay;
         });
+        services.AddSingleton<FyersSession>();
         services.AddSingleton<FyersHistoryMetrics>();
         services.AddSingleton<FyersHistoryLimiter>();
         services.AddSingleton<FyersHistoryClient>();
