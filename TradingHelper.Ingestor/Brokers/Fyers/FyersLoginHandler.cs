@@ -1,4 +1,3 @@
-using System.Text.Json;
 using StackExchange.Redis;
 using TradingHelper.Core.Brokers;
 using TradingHelper.Core.Brokers.Fyers;
@@ -22,26 +21,7 @@ public sealed partial class FyersLoginHandler(
 
     public async Task HandleAsync(string payloadJson, CancellationToken cancellationToken)
     {
-        BrokerSessionCommand? command;
-        try
-        {
-            command = JsonSerializer.Deserialize<BrokerSessionCommand>(payloadJson, CommandJson.Options);
-        }
-        catch (JsonException)
-        {
-            // The exception's message could quote the payload, which holds an auth code.
-            throw new CommandRejectedException("The broker session payload is not valid JSON.");
-        }
-        if (command is null || string.IsNullOrWhiteSpace(command.RequestToken) || string.IsNullOrWhiteSpace(command.CorrelationId))
-        {
-            throw new CommandRejectedException("The broker session payload needs requestToken and correlationId.");
-        }
-        if (command.Broker != FyersFeed.BrokerName)
-        {
-            await store.WriteResultAsync(command.CorrelationId, new BrokerSessionResult(false, null,
-                $"This Ingestor's broker is Fyers; a {command.Broker ?? "kite"} login cannot complete here.", false));
-            throw new CommandRejectedException($"A {command.Broker ?? "kite"} login reached the Fyers Ingestor.");
-        }
+        var command = await BrokerSessionCommands.ReadAsync(payloadJson, FyersFeed.BrokerName, store);
 
         string accessToken;
         FyersAccessToken parsed;
