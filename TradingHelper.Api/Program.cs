@@ -20,6 +20,7 @@ var app = builder.Build();
 app.UseApiPipeline();
 app.MapDefaultEndpoints();
 app.MapKiteLoginApi();
+app.MapFyersLoginApi();
 app.MapApiDocs();
 app.MapInstrumentsApi();
 app.MapSubscriptionsApi();

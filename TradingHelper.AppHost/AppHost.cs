@@ -69,9 +69,12 @@ switch (brokerKind)
         api.WithEnvironment("Kite__ApiKey", kiteApiKey);
         break;
     case "fyers":
+        var fyersAppId = builder.AddParameter("fyers-app-id");
         ingestor
-            .WithEnvironment("Fyers__AppId", builder.AddParameter("fyers-app-id"))
+            .WithEnvironment("Fyers__AppId", fyersAppId)
             .WithEnvironment("Fyers__SecretKey", builder.AddParameter("fyers-secret-key", secret: true));
+        // The Api sends the browser to Fyers' login page, which needs the (non-secret) App ID; the secret stays above.
+        api.WithEnvironment("Fyers__AppId", fyersAppId);
         break;
     default:
         throw new InvalidOperationException($"Parameters:broker is '{brokerKind}'; use simulator, kite or fyers.");

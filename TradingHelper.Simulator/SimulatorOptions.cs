@@ -47,6 +47,10 @@ public sealed class SimulatorOptions
     /// <summary>A Fyers data-socket <c>hsm_key</c> accepted without issuing a token; empty for none.</summary>
     public string? FyersHsmKey { get; set; } = "0123456789abcdef0123456789abcdef0123456789abcdef01234567";
 
+    /// <summary>The secret of the simulator's Fyers app (App ID <c>SIMFYERS-100</c>): <c>validate-authcode</c> checks the <c>appIdHash</c> against it.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string FyersSecretKey { get; set; } = "sim_fyers_secret";
+
     /// <summary>The ack count the Fyers auth response announces: the client acks every this many data frames (0 = never).</summary>
     [Range(0, 10_000)]
     public int FyersAckInterval { get; set; } = 10;
@@ -54,6 +58,18 @@ public sealed class SimulatorOptions
     /// <summary>Fyers' cap on concurrently subscribed symbols (per API key on the real service).</summary>
     [Range(1, 100_000)]
     public int FyersMaxTopicsPerConnection { get; set; } = 5000;
+
+    /// <summary>Fyers' REST limit per rolling second (standard and Prime plans: 10); a request over it is a breach, answered 429.</summary>
+    [Range(1, 1_000)]
+    public int FyersHistoryPerSecond { get; set; } = 10;
+
+    /// <summary>Fyers' REST limit per rolling minute (standard plan: 200; Prime: 600).</summary>
+    [Range(1, 100_000)]
+    public int FyersHistoryPerMinute { get; set; } = 200;
+
+    /// <summary>Fyers' REST limit per IST day (standard plan: 100,000; Prime: 200,000).</summary>
+    [Range(1, 10_000_000)]
+    public long FyersHistoryPerDay { get; set; } = 100_000;
 
     /// <summary>
     /// Synthetic stocks (each with a monthly future) added to the universe, so load tests can subscribe more

@@ -1,13 +1,7 @@
-using System.Globalization;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
-using TradingHelper.Core.Brokers;
-using TradingHelper.Core.Commands;
-using TradingHelper.Core.Market;
 
 namespace TradingHelper.Api.Brokers;
 
@@ -18,28 +12,20 @@ namespace TradingHelper.Api.Brokers;
 /// </summary>
 public static partial class KiteLoginApi
 {
-    private const string LogInAgain = "log in again at /api/brokers/kite/login";
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly BrokerLogin Login = new("kite", "Kite", "request_token", "A request token",
+        expiresAt => $"06:00 IST ({BrokerSessions.Ist(expiresAt)})");
 
     public static IEndpointRouteBuilder MapKiteLoginApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/brokers/kite").WithTags("Brokers");
-        api.MapGet("/login", LoginAsync).WithName("KiteLogin").WithSummary("Redirect to Kite's login page");
-        api.MapGet("/callback", CallbackAsync).WithName("KiteLoginCallback").WithSummary("Where Kite redirects after a login; completes the session");
-        api.MapGet("/session", GetSessionAsync).WithName("KiteSession").WithSummary("Whether a Kite session is in force, and until when");
+        app.MapBrokerLogin(Login, LoginAsync, CallbackAsync, $"Kite access token expired at 06:00 IST; {Login.LogInAgain}");
         return app;
     }
 
-    public static IHostApplicationBuilder AddKiteLogin(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddOptions<KiteLoginOptions>().BindConfiguration(KiteLoginOptions.SectionName);
-        builder.Services.AddCommandPublisher();
-        builder.Services.AddSingleton<KiteLoginStates>();
-        return builder;
-    }
+    public static IHostApplicationBuilder AddKiteLogin(this IHostApplicationBuilder builder) =>
+        builder.AddBrokerLogin<KiteLoginOptions>(KiteLoginOptions.SectionName);
 
     private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> LoginAsync(
-        IOptions<KiteLoginOptions> options, KiteLoginStates states, HttpContext context)
+        IOptions<KiteLoginOptions> options, BrokerLoginStates states, HttpContext context)
     {
         var settings = options.Value;
         if (string.IsNullOrWhiteSpace(settings.ApiKey))
@@ -48,83 +34,32 @@ public static partial class KiteLoginApi
                 "Kite:ApiKey is not configured for the Api; set it (environment variable Kite__ApiKey) to the api_key of your Kite Connect app.",
                 statusCode: StatusCodes.Status503ServiceUnavailable, title: "Kite login is not configured");
         }
-        var state = await states.IssueAsync(context);
+        var state = await states.IssueAsync(Login.Broker, context);
         // Kite appends redirect_params to its redirect back, so the callback learns which login it completes.
         var redirectParams = Uri.EscapeDataString($"state={state}");
         return TypedResults.Redirect($"{settings.LoginUrl}?v=3&api_key={Uri.EscapeDataString(settings.ApiKey)}&redirect_params={redirectParams}");
     }
 
-    private static async Task<Results<Ok<KiteLoginResponse>, ValidationProblem, ProblemHttpResult>> CallbackAsync(
+    private static async Task<Results<Ok<BrokerLoginResponse>, ValidationProblem, ProblemHttpResult>> CallbackAsync(
         [FromQuery(Name = "request_token")] string? requestToken,
         [FromQuery] string? status,
         [FromQuery] string? state,
-        [AsParameters] KiteLoginServices services,
+        [AsParameters] BrokerLoginServices services,
+        IOptions<KiteLoginOptions> options,
         HttpContext context,
         CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(requestToken) || !RequestTokenPattern().IsMatch(requestToken))
         {
-            return Invalid("request_token", "Kite's redirect must carry a request_token of letters and digits.");
+            return BrokerSessions.Invalid(Login, "request_token", "Kite's redirect must carry a request_token of letters and digits.");
         }
         if (!string.Equals(status, "success", StringComparison.Ordinal))
         {
-            return Invalid("status", $"Kite reported the login as '{status}', not 'success'; {LogInAgain}.");
+            return BrokerSessions.Invalid(Login, "status", $"Kite reported the login as '{status}', not 'success'; {Login.LogInAgain}.");
         }
-        // Only the browser that started a login may complete it, once: a request token from anyone else never reaches the Ingestor.
-        if (!await services.States.TryTakeAsync(state, context))
-        {
-            return Invalid("state", $"The login's state is missing, unknown, expired, already used or from another browser; {LogInAgain}.");
-        }
-
-        var correlationId = Guid.NewGuid().ToString("N");
-        await services.Publisher.PublishAsync(CommandKind.BrokerSession, new BrokerSessionCommand(requestToken, correlationId), cancellationToken);
-
-        var database = services.Redis.GetDatabase();
-        var deadline = services.Time.GetUtcNow() + services.Options.Value.CallbackTimeout;
-        while (services.Time.GetUtcNow() < deadline)
-        {
-            if ((string?)await database.StringGetAsync(BrokerSessionKeys.Result(correlationId)) is { } json
-                && JsonSerializer.Deserialize<BrokerSessionResult>(json, CommandJson.Options) is { } result)
-            {
-                return result switch
-                {
-                    { Succeeded: true } => TypedResults.Ok(new KiteLoginResponse(true, result.ExpiresAt, $"Logged in to Kite until 06:00 IST ({Ist(result.ExpiresAt)}).")),
-                    { RequestTokenRefused: true } => Invalid("request_token", $"{result.Error} A request token works once, for a few minutes; {LogInAgain}."),
-                    _ => TypedResults.Problem(result.Error, statusCode: StatusCodes.Status502BadGateway, title: "Kite login failed"),
-                };
-            }
-            await Task.Delay(PollInterval, services.Time, cancellationToken);
-        }
-        return TypedResults.Problem(
-            $"The Ingestor did not complete the login within {services.Options.Value.CallbackTimeout.TotalSeconds:0} s; check GET /api/brokers/kite/session, or {LogInAgain}.",
-            statusCode: StatusCodes.Status504GatewayTimeout, title: "Kite login is still pending");
+        return await BrokerSessions.CompleteAsync(Login, requestToken, state, services, options.Value.CallbackTimeout, context, cancellationToken);
     }
-
-    private static async Task<Ok<BrokerSessionStatus>> GetSessionAsync(IConnectionMultiplexer redis, TimeProvider time)
-    {
-        var json = (string?)await redis.GetDatabase().StringGetAsync(BrokerSessionKeys.Status("kite"));
-        var status = json is null ? null : JsonSerializer.Deserialize<BrokerSessionStatus>(json, CommandJson.Options);
-        // An expiry that passed while no Ingestor was there to say so is still an expiry.
-        if (status is { Valid: true, ExpiresAt: { } expiresAt } && expiresAt <= time.GetUtcNow())
-        {
-            status = status with { Valid = false, Problem = $"Kite access token expired at 06:00 IST; {LogInAgain}" };
-        }
-        return TypedResults.Ok(status ?? new BrokerSessionStatus(false, null, "No Kite session has been reported by an Ingestor yet.", time.GetUtcNow()));
-    }
-
-    private static string Ist(DateTimeOffset? instant) =>
-        instant?.ToOffset(IndianMarket.IstOffset).ToString("yyyy-MM-dd HH:mm 'IST'", CultureInfo.InvariantCulture) ?? "unknown";
-
-    private static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: $"Invalid Kite callback: {field}");
 
     [GeneratedRegex("^[A-Za-z0-9]{1,128}$")]
     private static partial Regex RequestTokenPattern();
 }
-
-/// <summary>The callback's answer after a successful login; it never holds a token.</summary>
-public sealed record KiteLoginResponse(bool LoggedIn, DateTimeOffset? ExpiresAt, string Message);
-
-/// <summary>Services the login callback uses.</summary>
-public sealed record KiteLoginServices(
-    CommandPublisher Publisher, IConnectionMultiplexer Redis, KiteLoginStates States, IOptions<KiteLoginOptions> Options, TimeProvider Time);

@@ -75,8 +75,9 @@ internal static class Extensions
         var broker = builder.Configuration.GetSection(MarketOptions.SectionName).Get<MarketOptions>() ?? new MarketOptions();
         builder.Services.AddHealthChecks().AddMarketCheck(broker.Kind);
 
-        // The daily Kite login: redirect, callback and session status; the Ingestor holds the secret.
+        // The daily Kite and Fyers logins: redirect, callback and session status; the Ingestor holds the secrets.
         builder.AddKiteLogin();
+        builder.AddFyersLogin();
 
         // The OpenAPI document feeds the /docs page and clients generated from it.
         builder.Services.AddOpenApi(openApi =>

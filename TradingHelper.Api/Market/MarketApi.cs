@@ -16,6 +16,8 @@ public static class MarketApi
 {
     public const string KiteLogin = "/api/brokers/kite/login";
 
+    public const string FyersLogin = "/api/brokers/fyers/login";
+
     public static RouteGroupBuilder MapMarketApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/market").WithTags("Market");
@@ -76,7 +78,7 @@ public static class MarketApi
             FeedState.Disconnected => "disconnected",
             _ => "login-needed",
         };
-        var login = report.State == FeedState.LoginNeeded && broker != "fyers" ? KiteLogin : null;
+        var login = report.State != FeedState.LoginNeeded ? null : broker == "fyers" ? FyersLogin : KiteLogin;
         return new MarketFeedView(state, report.Reason, report.LastTickAt, report.ReportedAt, login);
     }
 

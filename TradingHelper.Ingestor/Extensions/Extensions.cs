@@ -75,12 +75,26 @@ internal static class Extensions
                 "Fyers:ReconnectInitialDelay must not exceed Fyers:ReconnectMaxDelay.")
             .Validate(options => options.DataSocketUrl.Scheme is "ws" or "wss", "Fyers:DataSocketUrl must be a ws:// or wss:// URL.")
             .ValidateOnStart();
+        // The daily login: the Api hands over the auth code; the token is kept encrypted in Redis until its JWT expires.
+        services.AddSingleton<FyersSession>();
+        services.AddSingleton<FyersSessionStore>();
+        services.AddHostedService<FyersSessionKeeper>();
+        services.AddHttpClient(FyersLoginClient.HttpClientName);
+        services.AddSingleton<FyersLoginClient>();
+        services.AddSingleton<ICommandHandler, FyersLoginHandler>();
         services.AddSingleton<FyersInstrumentStore>();
         services.AddHttpClient(nameof(FyersSymbolMasterSync));
         services.AddSingleton<FyersSymbolMasterSync>();
         services.AddHostedService(sp => sp.GetRequiredService<FyersSymbolMasterSync>());
+        // POST /api/instruments/sync reaches the Fyers symbol master as it reaches Kite's dump.
+        services.AddSingleton<IInstrumentMasterSync>(sp => sp.GetRequiredService<FyersSymbolMasterSync>());
+        services.AddSingleton<InstrumentSyncJobs>();
+        services.AddSingleton<ICommandHandler, SyncInstrumentsHandler>();
         services.AddHttpClient(FyersHistoryClient.HttpClientName);
+        // Fyers' REST limits are counted in Redis, so every Ingestor under the key and every restart share one budget.
+        services.AddSingleton<FyersHistoryMetrics>();
         services.AddSingleton<FyersHistoryLimiter>();
+        services.AddHealthChecks().AddCheck<FyersHistoryHealthCheck>("fyers-history", tags: [HealthTags.Ready]);
         services.AddSingleton<FyersHistoryClient>();
         services.AddBackfill<FyersHistorySource>();
         services.AddFeed<FyersFeed, FyersFeedHealthCheck>();

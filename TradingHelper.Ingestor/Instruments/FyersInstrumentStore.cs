@@ -72,6 +72,7 @@ public sealed class FyersInstrumentStore(NpgsqlDataSource dataSource, TimeProvid
             NpgsqlDbType.Numeric, NpgsqlDbType.Numeric, NpgsqlDbType.Integer, NpgsqlDbType.Text, NpgsqlDbType.Text,
         ];
 
+        var today = IstClock.Today(time.GetUtcNow());
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var stage = new NpgsqlCommand(
@@ -119,19 +120,40 @@ public sealed class FyersInstrumentStore(NpgsqlDataSource dataSource, TimeProvid
                     SELECT count(*) FROM upserted
                     """)
                 {
-                    Parameters = { new NpgsqlParameter<DateOnly> { TypedValue = IstClock.Today(time.GetUtcNow()) } },
+                    Parameters = { new NpgsqlParameter<DateOnly> { TypedValue = today } },
+                },
+                // Gone from today's master of an exchange segment it covers, or past its expiry: marked, never deleted, so
+                // its ticks and candles stay. A sync of some exchanges leaves the others alone.
+                new NpgsqlBatchCommand(
+                    """
+                    WITH vanished AS (
+                        UPDATE instruments SET is_expired = true, updated_at = now()
+                        WHERE NOT is_expired
+                          AND ((fyers_symbol IS NOT NULL
+                                AND fyers_symbol NOT IN (SELECT fyers_symbol FROM fyers_dump)
+                                AND (exchange, segment) IN (SELECT DISTINCT exchange, segment FROM fyers_dump))
+                               OR expiry < $1)
+                        RETURNING 1
+                    )
+                    SELECT count(*) FROM vanished
+                    """)
+                {
+                    Parameters = { new NpgsqlParameter<DateOnly> { TypedValue = today } },
                 },
             },
         };
-        long written;
+        long written, vanished;
         await using (var reader = await apply.ExecuteReaderAsync(cancellationToken))
         {
-            // The UPDATE returns no rows, so the count is the reader's first result set.
+            // The first UPDATE returns no rows, so the upsert's count is the reader's first result set.
             await reader.ReadAsync(cancellationToken);
             written = reader.GetInt64(0);
+            await reader.NextResultAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            vanished = reader.GetInt64(0);
         }
         await transaction.CommitAsync(cancellationToken);
-        return new InstrumentSyncResult((int)written, 0);
+        return new InstrumentSyncResult((int)written, (int)vanished);
     }
 
     /// <summary>Whether any live instrument carries a Fyers symbol yet (a fresh database syncs at start-up).</summary>

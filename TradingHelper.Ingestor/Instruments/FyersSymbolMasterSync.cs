@@ -13,12 +13,12 @@ public sealed partial class FyersSymbolMasterSync(
     StorageState storage,
     IOptions<FyersOptions> options,
     TimeProvider time,
-    ILogger<FyersSymbolMasterSync> logger) : BackgroundService
+    ILogger<FyersSymbolMasterSync> logger) : BackgroundService, IInstrumentMasterSync
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMinutes(5);
 
-    /// <summary>Downloads every configured file and applies it in one upsert.</summary>
-    public async Task<InstrumentSyncResult> RunAsync(string reason, CancellationToken cancellationToken)
+    /// <summary>Downloads every configured file and applies it (or its rows of <paramref name="exchanges"/>) in one transaction.</summary>
+    public async Task<InstrumentSyncResult> RunAsync(string reason, IReadOnlyCollection<string>? exchanges, CancellationToken cancellationToken)
     {
         var master = new FyersSymbolMaster();
         var instruments = new List<FyersInstrument>();
@@ -34,12 +34,20 @@ public sealed partial class FyersSymbolMasterSync(
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
             instruments.AddRange(master.Read(new StringReader(await reader.ReadToEndAsync(timeout.Token))));
         }
+        if (exchanges is { Count: > 0 })
+        {
+            instruments = [.. instruments.Where(instrument =>
+                FyersInstrumentStore.IdentityOf(instrument) is { } identity && exchanges.Contains(identity.Exchange, StringComparer.OrdinalIgnoreCase))];
+        }
         if (instruments.Count == 0)
         {
-            throw new InvalidOperationException("The Fyers symbol master was empty; nothing was changed.");
+            // An empty master would expire every contract; Fyers serving one is an outage, not a delisting.
+            throw new InvalidOperationException(exchanges is { Count: > 0 }
+                ? $"The Fyers symbol master has no rows for {string.Join(", ", exchanges)}; nothing was changed."
+                : "The Fyers symbol master was empty; nothing was changed.");
         }
         var result = await store.UpsertAsync(instruments, cancellationToken);
-        LogSynced(logger, reason, instruments.Count, master.SkippedRows, result.Written);
+        LogSynced(logger, reason, instruments.Count, master.SkippedRows, result.Written, result.Expired);
         return result;
     }
 
@@ -56,7 +64,7 @@ public sealed partial class FyersSymbolMasterSync(
             }
             try
             {
-                await RunAsync(due is null ? "daily" : "start-up, no Fyers symbols yet", stoppingToken);
+                await RunAsync(due is null ? "daily" : "start-up, no Fyers symbols yet", null, stoppingToken);
                 due = null;
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
@@ -67,8 +75,8 @@ public sealed partial class FyersSymbolMasterSync(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Fyers symbol master synced ({Reason}): {Rows} rows read, {Skipped} skipped, {Written} instruments carry a Fyers symbol")]
-    private static partial void LogSynced(ILogger logger, string reason, int rows, int skipped, int written);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Fyers symbol master synced ({Reason}): {Rows} rows read, {Skipped} skipped, {Written} instruments carry a Fyers symbol, {Expired} marked expired")]
+    private static partial void LogSynced(ILogger logger, string reason, int rows, int skipped, int written, int expired);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Fyers symbol-master sync failed; retrying in {Minutes} minutes")]
     private static partial void LogSyncFailed(ILogger logger, Exception exception, double minutes);

@@ -3,9 +3,8 @@ using TradingHelper.Ingestor.Brokers.Kite;
 namespace TradingHelper.Ingestor.Instruments;
 
 /// <summary>Downloads Kite's instrument dump and applies it to the <c>instruments</c> table.</summary>
-public sealed partial class InstrumentSync(KiteRestClient kite, KiteInstrumentStore store, ILogger<InstrumentSync> logger)
+public sealed partial class InstrumentSync(KiteRestClient kite, KiteInstrumentStore store, ILogger<InstrumentSync> logger) : IInstrumentMasterSync
 {
-    /// <summary>Syncs every exchange, or only <paramref name="exchanges"/>; contracts of other exchanges are left as they are.</summary>
     public async Task<InstrumentSyncResult> RunAsync(string reason, IReadOnlyCollection<string>? exchanges, CancellationToken cancellationToken)
     {
         var dump = await kite.GetInstrumentsAsync(cancellationToken);

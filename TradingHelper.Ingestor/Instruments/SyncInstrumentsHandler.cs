@@ -7,7 +7,7 @@ namespace TradingHelper.Ingestor.Instruments;
 /// Runs an instrument sync when the Api asks for one (<see cref="CommandKind.SyncInstruments"/>, payload <c>{ "jobId": guid?, "exchanges": [..]? }</c>),
 /// and records its progress under that job id so the Api's <c>GET /api/instruments/sync/{id}</c> can show it.
 /// </summary>
-public sealed class SyncInstrumentsHandler(InstrumentSync sync, InstrumentSyncJobs jobs) : ICommandHandler
+public sealed class SyncInstrumentsHandler(IInstrumentMasterSync sync, InstrumentSyncJobs jobs) : ICommandHandler
 {
     public string Kind => CommandKind.SyncInstruments;
 

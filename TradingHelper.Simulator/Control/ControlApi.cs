@@ -79,7 +79,7 @@ internal static class ControlApi
         return TypedResults.NoContent();
     }
 
-    private static Ok<SimulatorStats> GetStats(TickStatistics statistics, TickerConnections connections, FyersStatistics fyersStatistics, FyersConnections fyers)
+    private static Ok<SimulatorStats> GetStats(TickStatistics statistics, TickerConnections connections, FyersStatistics fyersStatistics, FyersConnections fyers, FyersHistoryMeter fyersHistory)
     {
         var open = connections.Open
             .OrderBy(connection => connection.Id)
@@ -91,7 +91,7 @@ internal static class ControlApi
             .Select(connection => new FyersConnectionStats(connection.Id, connection.ConnectedAt, connection.IsAuthenticated, connection.SubscriptionCount,
                 connection.RecordsSent, connection.HeartbeatsReceived, connection.LastAcknowledged, connection.RecordsByTopic()))
             .ToList();
-        var fyersStats = new FyersStats(fyersStatistics.Records, fyersStatistics.Frames, fyersStatistics.FaultFrames, fyersOpen, fyersStatistics.RecordsByTopic());
+        var fyersStats = new FyersStats(fyersStatistics.Records, fyersStatistics.Frames, fyersStatistics.FaultFrames, fyersOpen, fyersStatistics.RecordsByTopic(), fyersHistory.Snapshot());
         return TypedResults.Ok(new SimulatorStats(statistics.Packets, statistics.Frames, statistics.Heartbeats, open, statistics.PacketsByToken(), fyersStats,
             statistics.SubscriptionOverlaps));
     }

@@ -1,3 +1,5 @@
+using TradingHelper.Simulator.Fyers;
+
 namespace TradingHelper.Simulator.Control;
 
 /// <summary>Everything the simulator has put on ticker sockets: totals, per open connection, and per instrument token since start.</summary>
@@ -10,13 +12,14 @@ internal sealed record SimulatorStats(
     FyersStats Fyers,
     long SubscriptionOverlaps);
 
-/// <summary>What the simulator has put on Fyers data sockets: records (snapshots and updates) per topic since start.</summary>
+/// <summary>What the simulator has put on Fyers data sockets (records per topic since start) and the history requests it metered.</summary>
 internal sealed record FyersStats(
     long TotalRecords,
     long TotalFrames,
     long FaultFrames,
     IReadOnlyList<FyersConnectionStats> Connections,
-    IReadOnlyDictionary<string, long> RecordsByTopic);
+    IReadOnlyDictionary<string, long> RecordsByTopic,
+    FyersHistoryStats History);
 
 /// <summary>One open Fyers data socket's counters; <c>LastAcknowledged</c> is the message number of the client's last ack.</summary>
 internal sealed record FyersConnectionStats(

@@ -30,6 +30,7 @@ internal static class Extensions
         builder.Services.AddSingleton<FyersSymbology>();
         builder.Services.AddSingleton<FyersAccessTokens>();
         builder.Services.AddSingleton<FyersStatistics>();
+        builder.Services.AddSingleton<FyersHistoryMeter>();
         builder.Services.AddSingleton<FyersConnections>();
 
         // /health says the market is simulated, and in which session mode, so nobody takes it for NSE.

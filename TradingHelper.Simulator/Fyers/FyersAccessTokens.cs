@@ -14,17 +14,40 @@ internal sealed class FyersAccessTokens(IOptions<SimulatorOptions> options, Time
     public const string AppId = "SIMFYERS-100";
 
     private readonly ConcurrentDictionary<string, byte> _issued = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _authCodes = new(StringComparer.Ordinal);
 
     public bool IsValid(string? hsmKey) =>
         !string.IsNullOrEmpty(hsmKey)
         && (_issued.ContainsKey(hsmKey) || string.Equals(hsmKey, options.Value.FyersHsmKey, StringComparison.Ordinal));
 
     /// <summary>Issues <c>APP_ID:JWT</c> with a fresh 56-hex <c>hsm_key</c>, expiring a day from now; the signature is not meant to verify.</summary>
-    public string Issue()
+    public string Issue() => $"{AppId}:{IssueJwt(time.GetUtcNow().AddDays(1))}";
+
+    /// <summary>A JWT with a fresh <c>hsm_key</c> the data socket and the REST side accept until <paramref name="expiresAt"/>.</summary>
+    public string IssueJwt(DateTimeOffset expiresAt)
     {
         var hsmKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(28));
         _issued[hsmKey] = 0;
-        return $"{AppId}:{CreateJwt(hsmKey, time.GetUtcNow().AddDays(1))}";
+        return CreateJwt(hsmKey, expiresAt);
+    }
+
+    /// <summary>An auth code as <c>generate-authcode</c> hands it to the redirect URI: single use, valid for five minutes.</summary>
+    public string IssueAuthCode()
+    {
+        var code = CreateJwt(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), time.GetUtcNow().AddMinutes(5));
+        _authCodes[code] = time.GetUtcNow().AddMinutes(5);
+        return code;
+    }
+
+    /// <summary>Takes an auth code: true once, within its five minutes.</summary>
+    public bool TryUseAuthCode(string code) => _authCodes.TryRemove(code, out var expiresAt) && expiresAt > time.GetUtcNow();
+
+    /// <summary>Fyers' <c>appIdHash</c> for the simulator's app: SHA-256 hex of <c>APP_ID:SECRET</c>.</summary>
+    public bool IsAppIdHashValid(string? appIdHash)
+    {
+        var expected = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{AppId}:{options.Value.FyersSecretKey}")));
+        return appIdHash is not null
+            && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(appIdHash.ToLowerInvariant()));
     }
 
     /// <summary>An unsigned JWT carrying the two claims a data-socket client reads.</summary>

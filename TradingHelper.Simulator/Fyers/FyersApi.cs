@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.Options;
 using TradingHelper.Core.Market;
 using TradingHelper.Simulator.Control;
 using TradingHelper.Simulator.Market;
@@ -17,6 +18,10 @@ internal static class FyersApi
         app.Map(DataSocketPath, AcceptAsync).WithName("FyersDataSocket").WithSummary("Fyers binary data socket (HSM)").WithTags("Fyers");
         app.MapGet("/data/history", GetHistory).WithName("FyersHistory").WithSummary("Fyers historical candles").WithTags("Fyers");
         app.MapGet("/sym_details/{file}", GetSymbolMaster).WithName("FyersSymbolMaster").WithSummary("Fyers symbol master CSV (NSE_CM.csv, NSE_FO.csv)").WithTags("Fyers");
+        app.MapGet("/api/v3/generate-authcode", GenerateAuthCode).WithName("FyersGenerateAuthCode")
+            .WithSummary("Fyers' login page, already signed in: redirects to redirect_uri with an auth_code and the state").WithTags("Fyers");
+        app.MapPost("/api/v3/validate-authcode", ValidateAuthCode).WithName("FyersValidateAuthCode")
+            .WithSummary("Exchange an auth code and the appIdHash for the day's access token").WithTags("Fyers");
         app.MapPost("/_sim/fyers/token", (FyersAccessTokens tokens) => TypedResults.Ok(new FyersTokenResponse(tokens.Issue())))
             .WithName("FyersIssueToken").WithSummary("Issue an APP_ID:JWT access token whose hsm_key the data socket accepts").WithTags("Simulator");
         return app;
@@ -39,8 +44,15 @@ internal static class FyersApi
 
     private static IResult GetHistory(
         string? symbol, string? resolution, string? date_format, string? range_from, string? range_to, string? oi_flag, HttpRequest request,
-        FyersSymbology symbology, MarketSimulator market, HistoricalCandles history, FyersAccessTokens tokens, FaultInjector faults, TimeProvider time)
+        FyersSymbology symbology, HistoricalCandles history, FyersAccessTokens tokens, FaultInjector faults, FyersHistoryMeter meter,
+        IOptions<SimulatorOptions> options, TimeProvider time)
     {
+        // Counted on arrival, before anything else, as Fyers counts every request against the key.
+        var limits = options.Value;
+        if (meter.Record(time.GetUtcNow(), limits.FyersHistoryPerSecond, limits.FyersHistoryPerMinute, limits.FyersHistoryPerDay) is { } breach)
+        {
+            return Error(StatusCodes.Status429TooManyRequests, -429, $"request limit reached ({breach})");
+        }
         if (faults.TakeTokenError() || !IsAuthorized(request, tokens, time))
         {
             return Error(StatusCodes.Status401Unauthorized, -16, "Could not authenticate the user");
@@ -76,6 +88,41 @@ internal static class FyersApi
             ? new object[] { candle.Start.ToUnixTimeSeconds(), candle.Open, candle.High, candle.Low, candle.Close, candle.Volume, candle.OpenInterest }
             : new object[] { candle.Start.ToUnixTimeSeconds(), candle.Open, candle.High, candle.Low, candle.Close, candle.Volume }).ToList();
         return TypedResults.Ok(new { s = "ok", code = 200, message = "", candles = rows });
+    }
+
+    private static IResult GenerateAuthCode(
+        string? client_id, string? redirect_uri, string? response_type, string? state, FyersAccessTokens tokens)
+    {
+        if (client_id != FyersAccessTokens.AppId)
+        {
+            return Error(StatusCodes.Status400BadRequest, -352, "Invalid app id");
+        }
+        if (response_type != "code" || !Uri.TryCreate(redirect_uri, UriKind.Absolute, out var redirect))
+        {
+            return Error(StatusCodes.Status400BadRequest, -50, "Invalid input: response_type must be code and redirect_uri an absolute URI");
+        }
+        var separator = string.IsNullOrEmpty(redirect.Query) ? '?' : '&';
+        return TypedResults.Redirect(
+            $"{redirect}{separator}s=ok&code=200&auth_code={Uri.EscapeDataString(tokens.IssueAuthCode())}&state={Uri.EscapeDataString(state ?? "")}");
+    }
+
+    private static IResult ValidateAuthCode(FyersAuthCodeRequest? request, FyersAccessTokens tokens, FaultInjector faults, TimeProvider time)
+    {
+        if (request is not { GrantType: "authorization_code", Code.Length: > 0 })
+        {
+            return Error(StatusCodes.Status400BadRequest, -50, "Invalid input: grant_type must be authorization_code and code is required");
+        }
+        if (!tokens.IsAppIdHashValid(request.AppIdHash))
+        {
+            return Error(StatusCodes.Status401Unauthorized, -352, "Invalid app id hash");
+        }
+        if (faults.TakeTokenError() || !tokens.TryUseAuthCode(request.Code))
+        {
+            return Error(StatusCodes.Status401Unauthorized, -17, "auth code invalid or expired");
+        }
+        // Fyers' tokens lapse at 06:00 IST the next calendar day.
+        var expiresAt = new DateTimeOffset(IstClock.Today(time.GetUtcNow()).AddDays(1).ToDateTime(new TimeOnly(6, 0)), IndianMarket.IstOffset);
+        return TypedResults.Ok(new { s = "ok", code = 200, message = "", access_token = tokens.IssueJwt(expiresAt), refresh_token = "" });
     }
 
     private static IResult GetSymbolMaster(string file, FyersSymbology symbology)
@@ -176,6 +223,10 @@ internal static class FyersApi
 
     /// <summary>Fyers' error envelope: <c>{"s":"error","code":-300,"message":"…"}</c>.</summary>
     private sealed record FyersError(string S, int Code, string Message);
+
+    /// <summary>Body of <c>validate-authcode</c>.</summary>
+    private sealed record FyersAuthCodeRequest(
+        [property: System.Text.Json.Serialization.JsonPropertyName("grant_type")] string? GrantType, string? AppIdHash, string? Code);
 
     /// <summary>Body of the token issuer.</summary>
     private sealed record FyersTokenResponse(string AccessToken);

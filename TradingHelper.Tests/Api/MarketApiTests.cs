@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using TradingHelper.Core.Brokers;
+using TradingHelper.Core.Commands;
 
 namespace TradingHelper.Tests.Api;
 
@@ -59,6 +61,30 @@ public sealed class MarketApiTests(ApiTestContext context) : IClassFixture<ApiTe
         var feed = market.RootElement.GetProperty("feed");
         Assert.Equal("no-ingestor", feed.GetProperty("state").GetString());
         Assert.Equal(JsonValueKind.Null, feed.GetProperty("reportedAt").ValueKind);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_fyers_feed_that_needs_a_login_links_the_fyers_login()
+    {
+        await using var api = context.Start(("Broker:Kind", "fyers"));
+        using var client = api.Factory.CreateClient();
+        var key = FeedReportKeys.Report("fyers");
+        await context.Redis.GetDatabase().StringSetAsync(key, JsonSerializer.Serialize(
+            new FeedReport("fyers", FeedState.LoginNeeded, "No Fyers access token: log in at /api/brokers/fyers/login", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow),
+            CommandJson.Options));
+        try
+        {
+            using var market = JsonDocument.Parse(await client.GetStringAsync("/api/market", Ct));
+
+            var feed = market.RootElement.GetProperty("feed");
+            Assert.Equal("login-needed", feed.GetProperty("state").GetString());
+            Assert.Equal("/api/brokers/fyers/login", feed.GetProperty("login").GetString());
+        }
+        finally
+        {
+            // The class shares one Redis: the no-Ingestor test must find no Fyers report.
+            await context.Redis.GetDatabase().KeyDeleteAsync(key);
+        }
     }
 
     private async Task<JsonElement> SessionAtAsync(string ist, params (string Key, string? Value)[] settings)

@@ -67,7 +67,8 @@ public sealed class BadFrameLoggingTests
             fyers.DataSocketUrl = new Uri(rig.SimulatorSocketUrl, "/hsm/v1-5/prod");
             fyers.AccessToken = FyersTestTokens.Create(FyersTestTokens.SimulatorHsmKey, rig.Time.GetUtcNow().AddHours(1));
         }).BuildServiceProvider();
-        using var connection = new FyersFeedConnection(options.GetRequiredService<IOptionsMonitor<FyersOptions>>(), rig.Sink, rig.Relay, rig.Gaps,
+        using var connection = new FyersFeedConnection(options.GetRequiredService<IOptionsMonitor<FyersOptions>>(),
+            new FyersSession(options.GetRequiredService<IOptionsMonitor<FyersOptions>>()), rig.Sink, rig.Relay, rig.Gaps,
             rig.Metrics, rig.Time, rig.Logging.CreateLogger<FyersFeedConnection>());
         await connection.ApplyAsync(new Dictionary<string, int> { ["sf|nse_cm|1594"] = 7 }, TestContext.Current.CancellationToken);
 

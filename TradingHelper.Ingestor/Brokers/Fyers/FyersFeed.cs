@@ -21,12 +21,12 @@ public sealed partial class FyersFeed : BackgroundService, ISubscribedFeed
     private int _unmapped;
     private int _overflow;
 
-    public FyersFeed(IOptionsMonitor<FyersOptions> options, ITickSink sink, LiveTickRelay liveTicks, FeedGapRecorder gaps, BrokerFeedMetrics metrics,
+    public FyersFeed(IOptionsMonitor<FyersOptions> options, FyersSession session, ITickSink sink, LiveTickRelay liveTicks, FeedGapRecorder gaps, BrokerFeedMetrics metrics,
         TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         _options = options;
         _logger = loggerFactory.CreateLogger<FyersFeed>();
-        Connection = new FyersFeedConnection(options, sink, liveTicks, gaps, metrics, timeProvider, loggerFactory.CreateLogger<FyersFeedConnection>());
+        Connection = new FyersFeedConnection(options, session, sink, liveTicks, gaps, metrics, timeProvider, loggerFactory.CreateLogger<FyersFeedConnection>());
     }
 
     /// <summary>The single data socket.</summary>

@@ -28,6 +28,7 @@ public sealed partial class FyersFeedConnection : IDisposable
     private static readonly Dictionary<string, int> Nothing = new(StringComparer.Ordinal);
 
     private readonly IOptionsMonitor<FyersOptions> _optionsMonitor;
+    private readonly FyersSession _session;
     private readonly ITickSink _sink;
     private readonly LiveTickRelay _liveTicks;
     private readonly BrokerFeedMetrics _metrics;
@@ -49,10 +50,11 @@ public sealed partial class FyersFeedConnection : IDisposable
     private string? _problem;
     private long _malformedFrames;
 
-    public FyersFeedConnection(IOptionsMonitor<FyersOptions> options, ITickSink sink, LiveTickRelay liveTicks, FeedGapRecorder gaps,
+    public FyersFeedConnection(IOptionsMonitor<FyersOptions> options, FyersSession session, ITickSink sink, LiveTickRelay liveTicks, FeedGapRecorder gaps,
         BrokerFeedMetrics metrics, TimeProvider timeProvider, ILogger<FyersFeedConnection> logger)
     {
         _optionsMonitor = options;
+        _session = session;
         _sink = sink;
         _liveTicks = liveTicks;
         _metrics = metrics;
@@ -63,6 +65,8 @@ public sealed partial class FyersFeedConnection : IDisposable
             (count, interval) => LogBadFramesSummary(_logger, count, interval.TotalSeconds));
         // A new token in the configuration wakes a connection that waits for one.
         _optionsChanged = options.OnChange(_ => Release(_changed));
+        // So does a login.
+        session.TokenChanged += OnTokenChanged;
         metrics.TrackState(ObserveState);
         metrics.StartCounting(_brokerTag, _connectionTag);
     }
@@ -126,7 +130,7 @@ public sealed partial class FyersFeedConnection : IDisposable
                     continue;
                 }
                 options = _optionsMonitor.CurrentValue;
-                if (!TryReadToken(options, out var token, out var problem))
+                if (!TryReadToken(out var token, out var problem))
                 {
                     // Not a crash and not a redial loop: /health says why, and a new token (or the next retry) wakes it.
                     SetState(FyersConnectionState.WaitingForToken, problem);
@@ -176,30 +180,33 @@ public sealed partial class FyersFeedConnection : IDisposable
     {
         _feed.Dispose();
         _optionsChanged?.Dispose();
+        _session.TokenChanged -= OnTokenChanged;
         _sendLock.Dispose();
         _changed.Dispose();
     }
 
-    private bool TryReadToken(FyersOptions options, out FyersAccessToken token, out string problem)
+    private bool TryReadToken(out FyersAccessToken token, out string problem)
     {
         token = null!;
         problem = "";
-        if (string.IsNullOrWhiteSpace(options.AccessToken))
+        if (_session.AccessToken is not { Length: > 0 } accessToken || string.IsNullOrWhiteSpace(accessToken))
         {
-            problem = "Fyers:AccessToken is not set: log in to Fyers and set today's token (APP_ID:JWT)";
+            problem = $"No Fyers access token: log in at {FyersSession.LoginPath} (or set Fyers:AccessToken to today's APP_ID:JWT)";
             return false;
         }
         try
         {
-            token = FyersAccessToken.Parse(options.AccessToken, _time);
+            token = FyersAccessToken.Parse(accessToken, _time);
             return true;
         }
         catch (FyersAccessTokenException exception)
         {
-            problem = $"Fyers:AccessToken is unusable ({exception.Problem}): {exception.Message}";
+            problem = $"The Fyers access token is unusable ({exception.Problem}): {exception.Message} Log in at {FyersSession.LoginPath}";
             return false;
         }
     }
+
+    private void OnTokenChanged(object? sender, EventArgs e) => Release(_changed);
 
     private async Task WaitForTokenAsync(FyersOptions options, CancellationToken cancellationToken)
     {

@@ -5,9 +5,9 @@ using TradingHelper.Core.Brokers.Fyers;
 namespace TradingHelper.Ingestor.Brokers.Fyers;
 
 /// <summary>Fyers' <c>GET /data/history</c>: candles of one symbol over a range, split into requests the endpoint allows.</summary>
-/// <remarks>Every request waits its turn at the <see cref="FyersHistoryLimiter"/>; there are no retries.</remarks>
+/// <remarks>Every request holds a slot of the <see cref="FyersHistoryLimiter"/> until its answer is read; there are no retries.</remarks>
 public sealed class FyersHistoryClient(
-    IHttpClientFactory httpClients, IOptionsMonitor<FyersOptions> options, FyersHistoryLimiter limiter, TimeProvider time)
+    IHttpClientFactory httpClients, IOptionsMonitor<FyersOptions> options, FyersSession session, FyersHistoryLimiter limiter, TimeProvider time)
 {
     /// <summary>The named HTTP client this uses.</summary>
     public const string HttpClientName = nameof(FyersHistoryClient);
@@ -30,7 +30,8 @@ public sealed class FyersHistoryClient(
         {
             var query = string.Create(CultureInfo.InvariantCulture,
                 $"data/history?symbol={Uri.EscapeDataString(fyersSymbol)}&resolution={resolution}&date_format=0&range_from={chunk.FromSeconds}&range_to={chunk.ToSeconds}&cont_flag=1{(withOpenInterest ? "&oi_flag=1" : "")}");
-            await limiter.WaitAsync(cancellationToken);
+            // Held until the answer is read: the slot is freed by the answer's arrival, which bounds the request's.
+            await using var permit = await limiter.AcquireAsync(cancellationToken);
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(settings.ApiBaseUrl, query));
             // "APP_ID:JWT" without a scheme, as Fyers wants it.
             request.Headers.TryAddWithoutValidation("Authorization", authorization);
@@ -56,21 +57,21 @@ public sealed class FyersHistoryClient(
 
     private string Authorization(FyersOptions settings)
     {
-        if (string.IsNullOrWhiteSpace(settings.AccessToken))
+        if (session.AccessToken is not { } accessToken || string.IsNullOrWhiteSpace(accessToken))
         {
-            throw new FyersApiException(new FyersApiError(null, "Fyers:AccessToken is not set", 0, FyersApiErrorKind.Authentication));
+            throw new FyersApiException(new FyersApiError(null, $"No Fyers access token: log in at {FyersSession.LoginPath}", 0, FyersApiErrorKind.Authentication));
         }
         FyersAccessToken token;
         try
         {
-            token = FyersAccessToken.Parse(settings.AccessToken, time);
+            token = FyersAccessToken.Parse(accessToken, time);
         }
         catch (FyersAccessTokenException exception)
         {
             throw new FyersApiException(new FyersApiError(null, exception.Message, 0, FyersApiErrorKind.Authentication));
         }
-        var appId = settings.AccessToken.Contains(':', StringComparison.Ordinal)
-            ? settings.AccessToken[..settings.AccessToken.LastIndexOf(':')].Trim()
+        var appId = accessToken.Contains(':', StringComparison.Ordinal)
+            ? accessToken[..accessToken.LastIndexOf(':')].Trim()
             : settings.AppId;
         return string.IsNullOrEmpty(appId)
             ? throw new FyersApiException(new FyersApiError(null, "Fyers:AppId is not set and Fyers:AccessToken has no APP_ID: prefix", 0, FyersApiErrorKind.Authentication))

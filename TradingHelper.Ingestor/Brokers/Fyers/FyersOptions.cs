@@ -62,6 +62,10 @@ public sealed class FyersOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan TokenRetryInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often the session is checked: a login stored by another Ingestor adopted, the status for the Api refreshed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan SessionCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan SubscriptionRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -84,12 +88,20 @@ public sealed class FyersOptions
     [Range(typeof(TimeSpan), "00:00:00", "23:59:59")]
     public TimeSpan SymbolMasterSyncTime { get; set; } = new(8, 30, 0);
 
+    /// <summary>History requests in any rolling second, for every Ingestor under this key together (Fyers allows 10).</summary>
+    [Range(1, 10)]
+    public int HistoryRequestsPerSecond { get; set; } = 10;
+
     /// <summary>
-    /// History requests a minute, evenly spaced, for every backfill of this Ingestor together. Fyers allows 200 (600 on
-    /// Prime); the default leaves room for the odd request from elsewhere under the same key.
+    /// History requests in any rolling minute (Fyers allows 200, 600 on Prime; three breaches in a day block the user until
+    /// midnight IST). The limiter is exact, so the default is the limit itself; set less to leave room for other tools.
     /// </summary>
     [Range(1, 600)]
-    public int HistoryRequestsPerMinute { get; set; } = 180;
+    public int HistoryRequestsPerMinute { get; set; } = 200;
+
+    /// <summary>History requests per IST day (Fyers allows 100,000, 200,000 on Prime); once spent, history requests fail until midnight IST.</summary>
+    [Range(1, 200_000)]
+    public int HistoryRequestsPerDay { get; set; } = 100_000;
 
     /// <summary>Longest one REST download may take.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using StackExchange.Redis;
 using TradingHelper.Core.Brokers;
 using TradingHelper.Core.Brokers.Kite;
@@ -22,20 +21,7 @@ public sealed partial class KiteLoginHandler(
 
     public async Task HandleAsync(string payloadJson, CancellationToken cancellationToken)
     {
-        BrokerSessionCommand? command;
-        try
-        {
-            command = JsonSerializer.Deserialize<BrokerSessionCommand>(payloadJson, CommandJson.Options);
-        }
-        catch (JsonException)
-        {
-            // The exception's message could quote the payload, which holds a request token.
-            throw new CommandRejectedException("The broker session payload is not valid JSON.");
-        }
-        if (command is null || string.IsNullOrWhiteSpace(command.RequestToken) || string.IsNullOrWhiteSpace(command.CorrelationId))
-        {
-            throw new CommandRejectedException("The broker session payload needs requestToken and correlationId.");
-        }
+        var command = await BrokerSessionCommands.ReadAsync(payloadJson, KiteSessionStore.Broker, store);
 
         KiteSessionGrant grant;
         try

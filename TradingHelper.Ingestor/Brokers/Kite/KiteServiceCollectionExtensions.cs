@@ -50,6 +50,7 @@ public static class KiteServiceCollectionExtensions
 
         services.AddSingleton<KiteInstrumentStore>();
         services.AddSingleton<InstrumentSync>();
+        services.AddSingleton<IInstrumentMasterSync>(sp => sp.GetRequiredService<InstrumentSync>());
         services.AddSingleton<InstrumentSyncJobs>();
         services.AddHostedService<DailyInstrumentSync>();
 

@@ -104,7 +104,7 @@ public sealed class FyersFeedEndToEndTests(TestServers servers)
     [Theory]
     [InlineData("expired", "Expired")]
     [InlineData("refused", "refused")]
-    [InlineData("missing", "not set")]
+    [InlineData("missing", "log in at /api/brokers/fyers/login")]
     public async Task An_unusable_token_is_a_health_problem_not_a_crash(string kind, string expected)
     {
         var ct = TestContext.Current.CancellationToken;

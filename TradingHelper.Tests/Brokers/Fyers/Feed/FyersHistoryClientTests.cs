@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using TradingHelper.Core.Brokers.Fyers;
 using TradingHelper.Core.Market;
@@ -51,34 +52,29 @@ public sealed class FyersHistoryClientTests(TestServers servers)
     }
 
     [Fact]
-    public async Task History_requests_wait_their_turn_under_the_per_minute_limit()
+    public async Task Health_shows_the_history_budget_left_after_a_request()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var rig = await StartAsync(FyersTestTokens.Create(FyersTestTokens.SimulatorHsmKey, DateTimeOffset.UtcNow.AddHours(1)), requestsPerMinute: 60);
+        await using var rig = await StartAsync(FyersTestTokens.Create(FyersTestTokens.SimulatorHsmKey, DateTimeOffset.UtcNow.AddHours(1)));
         var client = rig.Services.GetRequiredService<FyersHistoryClient>();
         var to = DateTimeOffset.UtcNow;
-        // Warms the path up; the limiter's one token may be back by the time it returns.
+
         Assert.NotEmpty(await client.GetHistoryAsync("NSE:INFY-EQ", "1", to.AddMinutes(-10), to, withOpenInterest: false, ct));
-        var started = TimeProvider.System.GetTimestamp();
 
-        for (var request = 0; request < 4; request++)
-        {
-            Assert.NotEmpty(await client.GetHistoryAsync("NSE:INFY-EQ", "1", to.AddMinutes(-10), to, withOpenInterest: false, ct));
-        }
-
-        // One a second: of four more, the first may find that token and the second the next refill, but the last two
-        // wait a whole second each however the limiter's clock falls; unpaced, the four take milliseconds.
-        var elapsed = TimeProvider.System.GetElapsedTime(started);
-        Assert.True(elapsed >= TimeSpan.FromSeconds(1.8), $"four history requests at 60 a minute took only {elapsed.TotalMilliseconds:0} ms");
+        using var http = rig.CreateIngestorClient();
+        using var health = JsonDocument.Parse(await http.GetStringAsync("/health", ct));
+        var entry = health.RootElement.GetProperty("checks").GetProperty("fyers-history");
+        Assert.Equal("Healthy", entry.GetProperty("status").GetString());
+        Assert.Equal("99999", entry.GetProperty("data").GetProperty("remainingToday").ToString());
+        Assert.Equal("199", entry.GetProperty("data").GetProperty("remainingThisMinute").ToString());
     }
 
-    private async Task<TickerRig> StartAsync(string accessToken, int requestsPerMinute = 180)
+    private async Task<TickerRig> StartAsync(string accessToken)
     {
         var rig = await TickerRig.StartAsync(servers, "fyers_history", ticksPerSecond: 10, new Dictionary<string, string?>
         {
             ["Broker:Kind"] = "fyers",
             ["Fyers:AccessToken"] = accessToken,
-            ["Fyers:HistoryRequestsPerMinute"] = requestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         rig.Configure("Fyers:ApiBaseUrl", rig.SimulatorUrl.ToString());
         // Nothing to map: the start-up symbol-master sync finds the simulator's files.
