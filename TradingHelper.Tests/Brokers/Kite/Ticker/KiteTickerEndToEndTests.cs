@@ -97,7 +97,7 @@ public sealed class KiteTickerEndToEndTests(TestServers servers)
         Assert.All(ids.Values, id => Assert.True(live.ContainsKey(id), $"instrument {id} never appeared on the live channel"));
         Assert.Equal(6, probe.Sum("tradinghelper.feed.gaps"));
 
-        var byConnection = rig.Ticker.Connections.ToDictionary(connection => connection.Label,
+        var byConnection = rig.Ticker.Connections.ToDictionary(connection => "ingestor/" + connection.Label,
             connection => connection.Assigned.Values.Select(subscription => subscription.InstrumentId).Order().ToArray());
 
         await rig.StopIngestorAsync();
