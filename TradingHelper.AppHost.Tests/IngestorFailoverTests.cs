@@ -56,6 +56,17 @@ public sealed class IngestorFailoverTests(SharedIngestorsApp stack) : IClassFixt
         await Waiting.UntilAsync(async ct => await AllStreamSinceAsync(database, tokens, splitAt, ct) ? "streaming" : null,
             TimeSpan.FromMinutes(2), "both Ingestors never streamed their halves");
 
+        // Prometheus scrapes both as the job the dashboards query, told apart by resource.
+        using var prometheus = stack.App.CreateHttpClient("prometheus", "http");
+        await Waiting.UntilAsync(async ct =>
+        {
+            using var result = JsonDocument.Parse(await prometheus.GetStringAsync(
+                new Uri("/api/v1/query?query=" + Uri.EscapeDataString("sum by (resource) (tradinghelper_broker_ticks_received_total{job=\"ingestor\"}) > 0"), UriKind.Relative), ct));
+            var resources = result.RootElement.GetProperty("data").GetProperty("result").EnumerateArray()
+                .Select(sample => sample.GetProperty("metric").GetProperty("resource").GetString()).Order().ToList();
+            return resources.SequenceEqual(["ingestor", "ingestor-2"]) ? resources : null;
+        }, TimeSpan.FromMinutes(1), "Prometheus never scraped ticks from both Ingestors");
+
         var killed = Kill("ingestor-2");
         Assert.NotEmpty(killed);
         var killedAt = await ScalarAsync<DateTime>(database, "SELECT now()", timeout.Token);
