@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using TradingHelper.AppHost.Infrastructure;
 using TradingHelper.AppHost.Services;
@@ -39,15 +40,35 @@ var api = builder.AddProject<Projects.TradingHelper_Api>("api")
     .WithUrlForEndpoint("http", _ => new ResourceUrlAnnotation { Url = "/chart", DisplayText = "Live chart" })
     .WithUrlForEndpoint("http", _ => new ResourceUrlAnnotation { Url = "/docs", DisplayText = "API docs" });
 
-var ingestor = builder.AddProject<Projects.TradingHelper_Ingestor>("ingestor")
-    .WithReference(stores.Database).WaitFor(stores.Database)
-    .WithReference(stores.Redis).WaitFor(stores.Redis)
-    .WithEnvironment("Broker__Kind", broker)
-    // One spool per Ingestor, kept with the run's data rather than inside the source tree.
-    .WithEnvironment("TickWriter__SpoolDirectory", Path.Combine(settings.DataDirectory, "spool", "ingestor"))
-    .WithServiceHealthCheck();
+// Several Ingestors share one subscription set through leases in PostgreSQL; each needs its own name and spool.
+var ingestorCount = IngestorReplicas.Read(builder.Configuration, brokerKind);
+builder.AddParameter("ingestors", ingestorCount.ToString(CultureInfo.InvariantCulture));
+var ingestors = new List<IResourceBuilder<ProjectResource>>();
+for (var ordinal = 1; ordinal <= ingestorCount; ordinal++)
+{
+    var name = IngestorReplicas.Name(ordinal);
+    var ingestor = builder.AddProject<Projects.TradingHelper_Ingestor>(name)
+        .WithReference(stores.Database).WaitFor(stores.Database)
+        .WithReference(stores.Redis).WaitFor(stores.Redis)
+        .WithEnvironment("Broker__Kind", broker)
+        .WithEnvironment("Ingestor__Name", name)
+        .WithEnvironment("TickWriter__WriterId", name)
+        // Together the Ingestors stay within the ticker connections Kite allows one API key (the simulator's too).
+        .WithEnvironment("Kite__MaxConnections", IngestorReplicas.KiteConnectionsEach(ingestorCount).ToString(CultureInfo.InvariantCulture))
+        // Kept with the run's data rather than inside the source tree, and the same for a restarted Ingestor, which
+        // replays what it spooled before it died.
+        .WithEnvironment("TickWriter__SpoolDirectory", Path.Combine(settings.DataDirectory, "spool", name))
+        .WithServiceHealthCheck();
+    if (ordinal > 1 && settings.Mode == InfrastructureMode.Local)
+    {
+        // The launch profile pins the first Ingestor's port; the others take any free one.
+        ingestor.WithEndpoint("http", endpoint => endpoint.Port = null, createIfNotExists: false);
+    }
+    ingestors.Add(ingestor);
+}
 
-var scraped = new List<IResourceBuilder<ProjectResource>> { api, ingestor };
+var scraped = new List<IResourceBuilder<ProjectResource>> { api };
+scraped.AddRange(ingestors);
 switch (brokerKind)
 {
     case "simulator":
@@ -55,22 +76,29 @@ switch (brokerKind)
         var simulator = builder.AddProject<Projects.TradingHelper_Simulator>("simulator")
             .WithHttpHealthCheck("/health");
         var market = simulator.GetEndpoint("http");
-        ingestor.WaitFor(simulator)
-            .WithEnvironment("Kite__ApiBaseUrl", market)
-            .WithEnvironment("Kite__TickerUrl", $"ws://{market.Property(EndpointProperty.HostAndPort)}/");
+        foreach (var ingestor in ingestors)
+        {
+            ingestor.WaitFor(simulator)
+                .WithEnvironment("Kite__ApiBaseUrl", market)
+                .WithEnvironment("Kite__TickerUrl", $"ws://{market.Property(EndpointProperty.HostAndPort)}/");
+        }
         scraped.Add(simulator);
         break;
     case "kite":
         var kiteApiKey = builder.AddParameter("kite-api-key");
-        ingestor
-            .WithEnvironment("Kite__ApiKey", kiteApiKey)
-            .WithEnvironment("Kite__ApiSecret", builder.AddParameter("kite-api-secret", secret: true));
+        var kiteApiSecret = builder.AddParameter("kite-api-secret", secret: true);
+        foreach (var ingestor in ingestors)
+        {
+            ingestor
+                .WithEnvironment("Kite__ApiKey", kiteApiKey)
+                .WithEnvironment("Kite__ApiSecret", kiteApiSecret);
+        }
         // The Api sends the browser to Kite's login page, which needs the (non-secret) api_key; the secret stays above.
         api.WithEnvironment("Kite__ApiKey", kiteApiKey);
         break;
     case "fyers":
         var fyersAppId = builder.AddParameter("fyers-app-id");
-        ingestor
+        ingestors.Single()
             .WithEnvironment("Fyers__AppId", fyersAppId)
             .WithEnvironment("Fyers__SecretKey", builder.AddParameter("fyers-secret-key", secret: true));
         // The Api sends the browser to Fyers' login page, which needs the (non-secret) App ID; the secret stays above.
@@ -87,9 +115,12 @@ if (settings.Mode == InfrastructureMode.Local)
 }
 else
 {
-    api.ScrapedFromContainers(5080);
-    ingestor.ScrapedFromContainers(5081);
-    prometheus = builder.AddContainerMonitoring(stores, secrets.AddParameter("grafana-password"));
+    api.ScrapedFromContainers(ContainerInfrastructure.ApiPort);
+    for (var i = 0; i < ingestors.Count; i++)
+    {
+        ingestors[i].ScrapedFromContainers(ContainerInfrastructure.FirstIngestorPort + i);
+    }
+    prometheus = builder.AddContainerMonitoring(stores, secrets.AddParameter("grafana-password"), settings.DataDirectory, ingestors.Count);
 }
 
 builder.Services.AddSingleton(new LocalRun(

@@ -3,6 +3,12 @@ namespace TradingHelper.AppHost.Infrastructure;
 /// <summary>TimescaleDB (the <c>timescale</c> storage profile), Redis, Prometheus and Grafana as containers.</summary>
 internal static class ContainerInfrastructure
 {
+    /// <summary>Pinned, so that the Prometheus container can reach the services on the host by a known port.</summary>
+    public const int ApiPort = 5080;
+
+    /// <summary>The first Ingestor's port; the others follow it (at most three, below the simulator's 5090).</summary>
+    public const int FirstIngestorPort = 5081;
+
     public static DataStores AddContainerDataStores(this IDistributedApplicationBuilder builder, IResourceBuilder<ParameterResource> postgresPassword)
     {
         var timescale = builder.AddPostgres("timescaledb", password: postgresPassword)
@@ -25,14 +31,23 @@ internal static class ContainerInfrastructure
     }
 
     /// <summary>
-    /// Prometheus scrapes host.docker.internal at the services' pinned ports (prometheus/prometheus.yml); Grafana is
-    /// provisioned from grafana/ with both datasources.
+    /// Prometheus scrapes host.docker.internal at the services' pinned ports, from a configuration written for this
+    /// run's Ingestors; Grafana is provisioned from grafana/ with both datasources.
     /// </summary>
     public static IResourceBuilder<ContainerResource> AddContainerMonitoring(
-        this IDistributedApplicationBuilder builder, DataStores stores, IResourceBuilder<ParameterResource> grafanaPassword)
+        this IDistributedApplicationBuilder builder, DataStores stores, IResourceBuilder<ParameterResource> grafanaPassword,
+        string dataDirectory, int ingestors)
     {
+        var configDirectory = Directory.CreateDirectory(Path.Combine(dataDirectory, "prometheus-container")).FullName;
+        var targets = new List<(string, string)> { ("api", $"host.docker.internal:{ApiPort}") };
+        for (var i = 0; i < ingestors; i++)
+        {
+            targets.Add((Services.IngestorReplicas.Name(i + 1), $"host.docker.internal:{FirstIngestorPort + i}"));
+        }
+        File.WriteAllText(Path.Combine(configDirectory, "prometheus.yml"), PrometheusConfig.Render(targets));
+
         var prometheus = builder.AddContainer("prometheus", "prom/prometheus", "v3.5.0")
-            .WithBindMount("../prometheus", "/etc/prometheus", isReadOnly: true)
+            .WithBindMount(configDirectory, "/etc/prometheus", isReadOnly: true)
             // Arguments replace the image's CMD, so its storage path is repeated here.
             .WithArgs("--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus")
             // Docker Engine on Linux resolves host.docker.internal only when asked to; Docker Desktop already does.
@@ -54,7 +69,7 @@ internal static class ContainerInfrastructure
     }
 
     /// <summary>
-    /// prometheus/prometheus.yml names the port, and the DCP proxy must listen on every interface because a
+    /// Prometheus's configuration names the port, and the DCP proxy must listen on every interface because a
     /// container arrives through the Docker bridge, not loopback.
     /// </summary>
     public static IResourceBuilder<ProjectResource> ScrapedFromContainers(this IResourceBuilder<ProjectResource> service, int port) =>

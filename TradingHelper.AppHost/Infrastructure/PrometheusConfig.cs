@@ -3,10 +3,26 @@ using System.Text;
 
 namespace TradingHelper.AppHost.Infrastructure;
 
-/// <summary>Writes the local Prometheus's scrape configuration from the addresses the AppHost allocated this run.</summary>
+/// <summary>
+/// Writes Prometheus's scrape configuration for this run. Every Ingestor is a target of the one job
+/// <c>ingestor</c>, which the dashboards query, labelled with its resource name.
+/// </summary>
 internal static class PrometheusConfig
 {
+    /// <summary>The addresses the AppHost allocated this run, known once the resources are about to start.</summary>
     public static async Task WriteAsync(string path, IEnumerable<IResourceBuilder<ProjectResource>> scraped, CancellationToken cancellationToken)
+    {
+        var targets = new List<(string Resource, string Address)>();
+        foreach (var service in scraped)
+        {
+            var address = await service.GetEndpoint("http").Property(EndpointProperty.HostAndPort)
+                .GetValueAsync(cancellationToken).ConfigureAwait(false);
+            targets.Add((service.Resource.Name, address ?? throw new InvalidOperationException($"{service.Resource.Name} has no HTTP address.")));
+        }
+        await File.WriteAllTextAsync(path, Render(targets), cancellationToken).ConfigureAwait(false);
+    }
+
+    public static string Render(IEnumerable<(string Resource, string Address)> targets)
     {
         var config = new StringBuilder("""
             # Written by TradingHelper.AppHost on every start; edits are lost. The job names match the dashboards.
@@ -17,18 +33,26 @@ internal static class PrometheusConfig
             scrape_configs:
 
             """);
-        foreach (var service in scraped)
+        foreach (var job in targets.GroupBy(target => Job(target.Resource)))
         {
-            var target = await service.GetEndpoint("http").Property(EndpointProperty.HostAndPort)
-                .GetValueAsync(cancellationToken).ConfigureAwait(false);
             config.Append(CultureInfo.InvariantCulture, $"""
-                  - job_name: {service.Resource.Name}
+                  - job_name: {job.Key}
                     metrics_path: /metrics
                     static_configs:
-                      - targets: ["{target}"]
 
                 """);
+            foreach (var (resource, address) in job)
+            {
+                config.Append(CultureInfo.InvariantCulture, $"""
+                          - targets: ["{address}"]
+                            labels:
+                              resource: {resource}
+
+                    """);
+            }
         }
-        await File.WriteAllTextAsync(path, config.ToString(), cancellationToken).ConfigureAwait(false);
+        return config.ToString();
     }
+
+    private static string Job(string resource) => resource.StartsWith("ingestor", StringComparison.Ordinal) ? "ingestor" : resource;
 }

@@ -91,7 +91,6 @@ public sealed partial class ProvisioningTests
     }
 
     [Theory]
-    [InlineData("prometheus/prometheus.yml")]
     [InlineData("prometheus/prometheus.local.yml")]
     public async Task Prometheus_config_passes_promtool(string relativePath)
     {
