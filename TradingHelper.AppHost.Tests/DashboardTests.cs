@@ -15,7 +15,7 @@ public sealed class DashboardTests(LocalTradingApp stack)
     public async Task The_dashboard_shows_the_ingestors_tick_metric_and_one_trace_from_subscribe_request_to_ingestor()
     {
         Assert.SkipUnless(File.Exists(Chromium), $"{Chromium} is missing; install it with: apt-get install chromium");
-        using var timeout = Waiting.Within(LocalTradingApp.StartupTimeout);
+        using var timeout = Waiting.Within(LocalAppHostFixture.StartupTimeout);
         await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("ingestor", timeout.Token);
         var login = await stack.App.GetDashboardUrlAsync(timeout.Token);
         var dashboard = new Uri(login.GetLeftPart(UriPartial.Authority));

@@ -17,7 +17,7 @@ public sealed class LocalTradingAppTests(LocalTradingApp stack)
     [Fact]
     public async Task Every_resource_becomes_healthy_and_the_model_says_which_infrastructure_runs()
     {
-        using var timeout = Waiting.Within(LocalTradingApp.StartupTimeout);
+        using var timeout = Waiting.Within(LocalAppHostFixture.StartupTimeout);
         await AllHealthyAsync(timeout.Token);
 
         var model = stack.Service<DistributedApplicationModel>();
@@ -128,7 +128,7 @@ public sealed class LocalTradingAppTests(LocalTradingApp stack)
     [Fact]
     public async Task Prometheus_scrapes_the_ingestors_ticks()
     {
-        using var timeout = Waiting.Within(LocalTradingApp.StartupTimeout);
+        using var timeout = Waiting.Within(LocalAppHostFixture.StartupTimeout);
         await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("prometheus", timeout.Token);
         using var prometheus = stack.App.CreateHttpClient("prometheus", "http");
 
@@ -146,7 +146,7 @@ public sealed class LocalTradingAppTests(LocalTradingApp stack)
     [Fact]
     public async Task A_dependency_that_fails_shows_on_the_services_resource_with_its_reason()
     {
-        using var timeout = Waiting.Within(LocalTradingApp.StartupTimeout);
+        using var timeout = Waiting.Within(LocalAppHostFixture.StartupTimeout);
         await AllHealthyAsync(timeout.Token);
         var commands = stack.Service<ResourceCommandService>();
 
@@ -182,7 +182,7 @@ public sealed class LocalTradingAppTests(LocalTradingApp stack)
 
     private async Task<HttpClient> ApiAsync()
     {
-        using var timeout = Waiting.Within(LocalTradingApp.StartupTimeout);
+        using var timeout = Waiting.Within(LocalAppHostFixture.StartupTimeout);
         await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
         return stack.App.CreateHttpClient("api", "http");
     }

@@ -4,30 +4,14 @@ namespace TradingHelper.AppHost.Tests;
 /// The AppHost with two Ingestors (<c>Parameters:ingestors=2</c>) sharing the subscriptions, in local-executables
 /// mode, for <see cref="IngestorFailoverTests"/>. A stack of its own: the test kills one of them.
 /// </summary>
-public sealed class SharedIngestorsApp : IAsyncLifetime
+public sealed class SharedIngestorsApp() : LocalAppHostFixture("tradinghelper-failover-", ApiKey, enableDashboard: false)
 {
     public const string ApiKey = "apphost-failover-api-key";
 
-    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("tradinghelper-failover-");
-    private DistributedApplication? _app;
+    protected override IEnumerable<string> Settings => ["Parameters:ingestors=2", "Watchlist:Starter=false"];
 
-    public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack has not started.");
-
-    public string DataDirectory => _data.FullName;
-
-    public async ValueTask InitializeAsync()
+    protected override void Configure(IDistributedApplicationTestingBuilder builder)
     {
-        using var timeout = new CancellationTokenSource(LocalTradingApp.StartupTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TradingHelper_AppHost>(
-            [
-                "Infrastructure:Mode=local",
-                $"Infrastructure:DataDirectory={DataDirectory}",
-                $"Parameters:api-key={ApiKey}",
-                "Parameters:broker=simulator",
-                "Parameters:ingestors=2",
-                "Watchlist:Starter=false",
-            ],
-            timeout.Token);
         // A thousand instruments: no five-day history for the subscribe, and the handover's gap backfilled at once and at
         // the fastest pace the Kite client allows, so the test waits for the failover rather than for history.
         builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment("Api__Subscriptions__HistoryDays", "0");
@@ -39,24 +23,6 @@ public sealed class SharedIngestorsApp : IAsyncLifetime
                 .WithEnvironment("Backfill__GapSettleDelay", "00:00:00")
                 .WithEnvironment("Backfill__ScanInterval", "00:00:01")
                 .WithEnvironment("Kite__HistoryRequestsPerSecond", "10");
-        }
-        _app = await builder.BuildAsync(timeout.Token);
-        await _app.StartAsync(timeout.Token);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-        try
-        {
-            _data.Delete(recursive: true);
-        }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-        {
-            // The cluster folder belongs to the postgres user; it is in a temp folder either way.
         }
     }
 }
