@@ -12,19 +12,7 @@ public sealed class FeedOutageTests(TestServers servers)
     public async Task Each_outage_is_a_recorded_gap_whose_candles_were_backfilled()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var rig = await MarketRig.StartAsync(servers, "e2e_outage",
-            // The ticker streams around the clock; its history must too, or an outage outside 09:15–15:30 IST has nothing to backfill.
-            simulatorSettings: new Dictionary<string, string?> { ["Simulator:Session"] = "always" },
-            ingestorSettings: new Dictionary<string, string?>
-            {
-                // Configured as a real Kite account would be, only pointed at the simulator's URLs: the whole ingest path of BROKER=kite.
-                ["Broker:Kind"] = "kite",
-                ["Kite:ApiSecret"] = SimulatorFactory.ApiSecret,
-                // A real Kite account's gaps are backfilled within NSE hours only; this market never closes.
-                ["Broker:MarketHours"] = "always",
-                ["Backfill:ScanInterval"] = "00:00:00.200",
-                ["Backfill:GapSettleDelay"] = "00:00:00",
-            });
+        await using var rig = await MarketRig.StartKiteAroundTheClockAsync(servers, "e2e_outage");
         // With no Kite instruments yet, the Ingestor syncs the master at start-up.
         rig.StartIngestor();
         rig.StartApi();

@@ -13,18 +13,11 @@ public sealed class IngestorHandoverTests(TestServers servers)
     public async Task Two_Ingestors_split_the_subscriptions_and_when_one_stops_the_other_streams_all_with_the_handover_backfilled()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var rig = await MarketRig.StartAsync(servers, "e2e_handover",
-            simulatorSettings: new Dictionary<string, string?> { ["Simulator:Session"] = "always" },
-            ingestorSettings: new Dictionary<string, string?>
-            {
-                ["Broker:Kind"] = "kite",
-                ["Kite:ApiSecret"] = SimulatorFactory.ApiSecret,
-                ["Broker:MarketHours"] = "always",
-                ["Backfill:ScanInterval"] = "00:00:00.200",
-                ["Backfill:GapSettleDelay"] = "00:00:00",
-                ["Leases:Duration"] = "00:00:02",
-                ["Leases:RenewInterval"] = "00:00:00.500",
-            });
+        await using var rig = await MarketRig.StartKiteAroundTheClockAsync(servers, "e2e_handover", new Dictionary<string, string?>
+        {
+            ["Leases:Duration"] = "00:00:02",
+            ["Leases:RenewInterval"] = "00:00:00.500",
+        });
         rig.StartIngestor();
         rig.StartApi();
         using var api = rig.CreateApiClient();

@@ -109,6 +109,29 @@ internal sealed class MarketRig : IAsyncDisposable
         return new MarketRig(simulator, url, database, servers.Redis.CreateDatabase(), ingestor, apiConfig);
     }
 
+    /// <summary>
+    /// A rig whose Ingestor is configured as a real Kite account would be, only pointed at the simulator's URLs (the whole
+    /// ingest path of BROKER=kite), in a market that never closes, its gaps backfilled as soon as they close.
+    /// </summary>
+    public static Task<MarketRig> StartKiteAroundTheClockAsync(TestServers servers, string purpose, IReadOnlyDictionary<string, string?>? ingestorSettings = null)
+    {
+        var ingestor = new Dictionary<string, string?>
+        {
+            ["Broker:Kind"] = "kite",
+            ["Kite:ApiSecret"] = SimulatorFactory.ApiSecret,
+            // A real Kite account's gaps are backfilled within NSE hours only; this market never closes.
+            ["Broker:MarketHours"] = "always",
+            ["Backfill:ScanInterval"] = "00:00:00.200",
+            ["Backfill:GapSettleDelay"] = "00:00:00",
+        };
+        foreach (var (key, value) in ingestorSettings ?? new Dictionary<string, string?>())
+        {
+            ingestor[key] = value;
+        }
+        // The ticker streams around the clock; its history must too, or an outage outside 09:15–15:30 IST has nothing to backfill.
+        return StartAsync(servers, purpose, simulatorSettings: new Dictionary<string, string?> { ["Simulator:Session"] = "always" }, ingestorSettings: ingestor);
+    }
+
     /// <summary>Starts the Ingestor host: migrations, the start-up instrument sync when it has no Kite instruments, the ticker, backfills.</summary>
     public void StartIngestor()
     {
