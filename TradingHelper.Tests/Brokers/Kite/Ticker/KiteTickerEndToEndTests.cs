@@ -58,6 +58,9 @@ public sealed class KiteTickerEndToEndTests(TestServers servers)
             "the simulator holds three sockets subscribed 5 + 5 + 2");
         await TickerRig.UntilAsync(rig.StoredCountsAsync, counts => ids.Values.All(id => counts.GetValueOrDefault(id) > 0),
             "every subscribed instrument has stored ticks");
+        // Enough traffic before the faults that "sent equals stored" below means something on a fast machine too.
+        await TickerRig.UntilAsync(rig.StatsAsync, stats => chosen.Sum(row => stats.PacketsByToken.GetValueOrDefault(row.Token)) > 100,
+            "the simulator sent the chosen instruments over a hundred ticks");
 
         await rig.FaultAsync("malformed", count: 3);
         await rig.FaultAsync("truncated", count: 2);
