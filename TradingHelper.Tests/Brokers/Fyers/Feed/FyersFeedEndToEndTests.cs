@@ -141,22 +141,7 @@ public sealed class FyersFeedEndToEndTests(TestServers servers)
         Assert.True(modes[index] is { WithBook: 0, WithExchangeTime: > 0 }, $"index rows: {modes[index]}");
         Assert.True(await CrossedBooksAsync(rig, full, ct) == 0, "every stored best bid is below its best ask");
 
-        var bestBidAndAsk = GrafanaDashboard.LoadAll().Single(d => d.File == "order-book.json").SqlQueries().Single(q => q.Where == "Best bid and ask");
-        var now = DateTimeOffset.UtcNow;
-        var sql = GrafanaTemplate.ExpandSqlMacros(
-            GrafanaTemplate.InterpolateSqlVariables(bestBidAndAsk.RawSql, new Dictionary<string, VariableValue> { ["instrument"] = VariableValue.Single(full.ToString(System.Globalization.CultureInfo.InvariantCulture)) }),
-            now.AddMinutes(-10), now.AddMinutes(1), TimeSpan.FromSeconds(1), timescaleDb: false);
-        await using var panel = rig.Database.DataSource.CreateCommand(sql);
-        await using var reader = await panel.ExecuteReaderAsync(ct);
-        var books = 0;
-        while (await reader.ReadAsync(ct))
-        {
-            if (!reader.IsDBNull(reader.GetOrdinal("Best bid")) && !reader.IsDBNull(reader.GetOrdinal("Best ask")))
-            {
-                Assert.True(reader.GetDecimal(reader.GetOrdinal("Best bid")) < reader.GetDecimal(reader.GetOrdinal("Best ask")));
-                books++;
-            }
-        }
+        var books = await OrderBookPanel.BooksShownAsync(rig.Database.DataSource, full, ct);
         Assert.True(books > 0, "the order-book dashboard's best bid and ask panel shows the Fyers depth");
     }
 
