@@ -120,6 +120,8 @@ public sealed class FyersFeedEndToEndTests(TestServers servers)
         await SimulatedInstruments.SubscribeAsync(rig.Database, full, "full");
         await SimulatedInstruments.SubscribeAsync(rig.Database, index, "full");
         var depthTopic = TopicOf(equities[2], FyersDataType.DepthUpdate);
+        // The mode change at the end is picked up by the next refresh of the subscription set.
+        rig.Configure("Fyers:SubscriptionRefreshInterval", "00:00:01");
 
         rig.StartIngestor();
 
@@ -143,6 +145,16 @@ public sealed class FyersFeedEndToEndTests(TestServers servers)
 
         var books = await OrderBookPanel.BooksShownAsync(rig.Database.DataSource, full, ct);
         Assert.True(books > 0, "the order-book dashboard's best bid and ask panel shows the Fyers depth");
+
+        // ltp → full: the quote topic leaves the lite channel for the full one and the depth topic joins it.
+        var promotedDepth = TopicOf(equities[0], FyersDataType.DepthUpdate);
+        await SimulatedInstruments.SubscribeAsync(rig.Database, ltp, "full");
+        await TickerRig.UntilAsync(() => FyersStatsAsync(rig), stats => stats.OpenSubscriptions.SequenceEqual([6]) && stats.RecordsByTopic.GetValueOrDefault(promotedDepth) > 5,
+            "the promoted equity streams its quote and depth topics");
+        await TickerRig.UntilAsync(() => ModeRowsAsync(rig, ct), rows => rows[ltp] is { WithBook: > 0, WithVolume: > 0 },
+            "the promoted equity's ticks carry its volume and book");
+        Assert.Equal(FyersTopicAssignment.FullChannel,
+            rig.Services.GetRequiredService<FyersFeed>().Connection.Assigned[TopicOf(equities[0], FyersDataType.SymbolUpdate)].Channel);
     }
 
     [Fact]

@@ -96,6 +96,24 @@ public sealed class FyersHistoryClientTests(TestServers servers)
         Assert.Equal(succeeds ? refusals + 1 : maxAttempts, await HistoryRequestsAsync(rig, ct) - before);
     }
 
+    [Theory]
+    [InlineData("Fyers:HistoryMaxAttempts", "0")]
+    [InlineData("Fyers:HistoryMaxAttempts", "11")]
+    [InlineData("Fyers:HistoryRetryDelay", "00:00:00")]
+    public async Task A_retry_setting_out_of_range_stops_the_ingestor_at_start(string key, string value)
+    {
+        await using var rig = await TickerRig.StartAsync(servers, "fyers_history_options", ticksPerSecond: 10, new Dictionary<string, string?>
+        {
+            ["Broker:Kind"] = "fyers",
+            [key] = value,
+        });
+
+        var error = Record.Exception(rig.StartIngestor);
+
+        Assert.NotNull(error);
+        Assert.Contains(key.Split(':')[1], error.ToString(), StringComparison.Ordinal);
+    }
+
     private static async Task<long> HistoryRequestsAsync(TickerRig rig, CancellationToken ct)
     {
         using var stats = JsonDocument.Parse(await rig.Simulator.GetStringAsync("/_sim/stats", ct));
