@@ -90,7 +90,10 @@ internal static class Extensions
         services.AddSingleton<IInstrumentMasterSync>(sp => sp.GetRequiredService<FyersSymbolMasterSync>());
         services.AddSingleton<InstrumentSyncJobs>();
         services.AddSingleton<ICommandHandler, SyncInstrumentsHandler>();
-        services.AddHttpClient(FyersHistoryClient.HttpClientName);
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way to opt one client out.
+        // The standard handler would retry a 429 at once and outside the limiter; the client retries it after a delay, through it.
+        services.AddHttpClient(FyersHistoryClient.HttpClientName).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
         // Fyers' REST limits are counted in Redis, so every Ingestor under the key and every restart share one budget.
         services.AddSingleton<FyersHistoryMetrics>();
         services.AddSingleton<FyersHistoryLimiter>();

@@ -21,7 +21,7 @@ public sealed class SubscriptionStore(NpgsqlDataSource dataSource, InstrumentLea
 
     // Every active, live subscription: the Fyers feed reports the rows that lack a Fyers symbol instead of hiding them.
     private const string FyersSql = """
-        SELECT i.fyers_symbol, i.fyers_token, i.instrument_id
+        SELECT i.fyers_symbol, i.fyers_token, i.instrument_id, s.mode
         FROM subscriptions s
         JOIN instruments i ON i.instrument_id = s.instrument_id
         WHERE s.active AND NOT i.is_expired
@@ -54,7 +54,7 @@ public sealed class SubscriptionStore(NpgsqlDataSource dataSource, InstrumentLea
         _ => KiteMode.Full,
     };
 
-    /// <summary>The Fyers set (Fyers streams every subscription in full mode), ordered by instrument id so the over-limit cut is repeatable.</summary>
+    /// <summary>The Fyers set with each subscription's mode, ordered by instrument id so the over-limit cut is repeatable.</summary>
     public async Task<IReadOnlyList<FyersDesiredSubscription>> LoadFyersAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(FyersSql);
@@ -68,7 +68,13 @@ public sealed class SubscriptionStore(NpgsqlDataSource dataSource, InstrumentLea
                 continue;
             }
             result.Add(new FyersDesiredSubscription(
-                reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt32(2)));
+                reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt32(2),
+                reader.GetString(3) switch
+                {
+                    "ltp" => SubscriptionMode.Ltp,
+                    "quote" => SubscriptionMode.Quote,
+                    _ => SubscriptionMode.Full,
+                }));
         }
         return result;
     }

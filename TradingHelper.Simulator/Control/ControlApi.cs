@@ -16,19 +16,20 @@ internal static class ControlApi
         ["truncated"] = FaultKind.Truncated,
         ["token-error"] = FaultKind.TokenError,
         ["history-429"] = FaultKind.History429,
+        ["token-expired"] = FaultKind.TokenExpired,
     };
 
     public static WebApplication MapSimulatorControl(this WebApplication app)
     {
         var api = app.MapGroup("/_sim").WithTags("Simulator");
-        api.MapPost("/faults", InjectAsync).WithName("InjectFault").WithSummary("Arm a fault: close, stall, quiet, malformed, truncated, token-error or history-429");
+        api.MapPost("/faults", InjectAsync).WithName("InjectFault").WithSummary("Arm a fault: close, stall, quiet, malformed, truncated, token-error, history-429 or token-expired");
         api.MapDelete("/faults", Clear).WithName("ClearFaults").WithSummary("Disarm every pending fault");
         api.MapGet("/stats", GetStats).WithName("Stats").WithSummary("Packets sent, per connection and per instrument token");
         return app;
     }
 
     private static async Task<Results<Ok<FaultResponse>, ValidationProblem>> InjectAsync(
-        FaultRequest? request, FaultInjector faults, TickerConnections connections, FyersConnections fyers)
+        FaultRequest? request, FaultInjector faults, TickerConnections connections, FyersConnections fyers, FyersAccessTokens fyersTokens)
     {
         if (request?.Kind is null || !Kinds.TryGetValue(request.Kind, out var kind))
         {
@@ -68,6 +69,11 @@ internal static class ControlApi
                 break;
             case FaultKind.History429:
                 faults.FailNextHistory(count);
+                break;
+            case FaultKind.TokenExpired:
+                // Expired first, so the redialling clients are refused; the open sockets close as Fyers drops a lapsed session.
+                fyersTokens.ExpireAll();
+                reached = await fyers.CloseAllAsync(abort: false).ConfigureAwait(false);
                 break;
         }
         return TypedResults.Ok(new FaultResponse(request.Kind, reached, count, kind == FaultKind.Stall ? seconds : 0));

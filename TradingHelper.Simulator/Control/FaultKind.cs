@@ -23,4 +23,7 @@ internal enum FaultKind
 
     /// <summary>Answer the next historical calls with 429 NetworkException.</summary>
     History429,
+
+    /// <summary>Fyers only: every access token issued so far lapses, as at 06:00 IST; the data sockets close and only a new login is accepted.</summary>
+    TokenExpired,
 }

@@ -15,10 +15,28 @@ internal sealed class FyersAccessTokens(IOptions<SimulatorOptions> options, Time
 
     private readonly ConcurrentDictionary<string, byte> _issued = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _authCodes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _expired = new(StringComparer.Ordinal);
 
     public bool IsValid(string? hsmKey) =>
-        !string.IsNullOrEmpty(hsmKey)
+        !string.IsNullOrEmpty(hsmKey) && !_expired.ContainsKey(hsmKey)
         && (_issued.ContainsKey(hsmKey) || string.Equals(hsmKey, options.Value.FyersHsmKey, StringComparison.Ordinal));
+
+    /// <summary>True for a key the simulator honoured until <see cref="ExpireAll"/>: Fyers answers it "token expired", not "invalid".</summary>
+    public bool IsExpired(string? hsmKey) => !string.IsNullOrEmpty(hsmKey) && _expired.ContainsKey(hsmKey);
+
+    /// <summary>Lapses every key honoured so far, the configured one included; keys issued afterwards (a new login) are valid.</summary>
+    public void ExpireAll()
+    {
+        if (options.Value.FyersHsmKey is { Length: > 0 } configured)
+        {
+            _expired[configured] = 0;
+        }
+        foreach (var hsmKey in _issued.Keys)
+        {
+            _expired[hsmKey] = 0;
+            _issued.TryRemove(hsmKey, out _);
+        }
+    }
 
     /// <summary>Issues <c>APP_ID:JWT</c> with a fresh 56-hex <c>hsm_key</c>, expiring a day from now; the signature is not meant to verify.</summary>
     public string Issue() => $"{AppId}:{IssueJwt(time.GetUtcNow().AddDays(1))}";

@@ -53,9 +53,11 @@ internal static class FyersApi
         {
             return Error(StatusCodes.Status429TooManyRequests, -429, $"request limit reached ({breach})");
         }
-        if (faults.TakeTokenError() || !IsAuthorized(request, tokens, time))
+        if (faults.TakeTokenError() || HsmKeyOf(request, time) is not { } hsmKey || !tokens.IsValid(hsmKey))
         {
-            return Error(StatusCodes.Status401Unauthorized, -16, "Could not authenticate the user");
+            return tokens.IsExpired(HsmKeyOf(request, time))
+                ? Error(StatusCodes.Status401Unauthorized, -8, "Your token has expired. Please generate a token")
+                : Error(StatusCodes.Status401Unauthorized, -16, "Could not authenticate the user");
         }
         if (faults.TakeHistory429())
         {
@@ -171,17 +173,17 @@ internal static class FyersApi
             "10", segment, exchangeToken, instrument.Name, "", strike, option, "", "None", "0", "0.0");
     }
 
-    private static bool IsAuthorized(HttpRequest request, FyersAccessTokens tokens, TimeProvider time)
+    // "APP_ID:JWT" without Bearer; only the hsm_key of the JWT is checked. Null when the header holds no usable token.
+    private static string? HsmKeyOf(HttpRequest request, TimeProvider time)
     {
-        // "APP_ID:JWT" without Bearer; only the hsm_key of the JWT is checked.
         var header = request.Headers.Authorization.ToString();
         try
         {
-            return tokens.IsValid(TradingHelper.Core.Brokers.Fyers.FyersAccessToken.Parse(header, time).HsmKey);
+            return TradingHelper.Core.Brokers.Fyers.FyersAccessToken.Parse(header, time).HsmKey;
         }
         catch (TradingHelper.Core.Brokers.Fyers.FyersAccessTokenException)
         {
-            return false;
+            return null;
         }
     }
 

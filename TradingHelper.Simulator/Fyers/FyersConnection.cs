@@ -8,7 +8,11 @@ using TradingHelper.Simulator.Sockets;
 
 namespace TradingHelper.Simulator.Fyers;
 
-/// <summary>One Fyers data socket: authenticates by <c>hsm_key</c>, takes mode and (un)subscribe frames, streams snapshots then partial updates.</summary>
+/// <summary>
+/// One Fyers data socket: authenticates by <c>hsm_key</c>, takes mode and (un)subscribe frames, streams snapshots then partial
+/// updates, or lite records for the quote topics of a channel set to lite mode. Depth (<c>dp|</c>) topics have no lite form and
+/// always stream as updates.
+/// </summary>
 internal sealed class FyersConnection : SimulatedSocket
 {
     private const int MaxClientMessageBytes = 1 << 20;
@@ -29,7 +33,8 @@ internal sealed class FyersConnection : SimulatedSocket
     private uint _messageNumber;
     private int _cursor;
     private int _authenticated;
-    private int _lite;
+    // Bit n set when channel n is in lite mode; channels start in full mode.
+    private long _liteChannels;
     private long _heartbeatsReceived;
     private long _lastAcknowledged;
 
@@ -130,11 +135,11 @@ internal sealed class FyersConnection : SimulatedSocket
                 Volatile.Write(ref _authenticated, 1);
                 return true;
             case FyersMessageType.Mode:
-                Volatile.Write(ref _lite, frame.Mode == FyersMode.Lite ? 1 : 0);
+                SetMode(frame.Channel ?? FyersFrameWriter.DefaultChannel, frame.Mode ?? FyersMode.Full);
                 await SendControlAsync(FyersFeedEncoder.WriteResponse(_frame, FyersMessageType.Mode, IsAuthenticated), cancellationToken).ConfigureAwait(false);
                 return true;
             case FyersMessageType.Subscribe:
-                await SubscribeAsync(frame.Topics!, cancellationToken).ConfigureAwait(false);
+                await SubscribeAsync(frame.Topics!, frame.Channel ?? FyersFrameWriter.DefaultChannel, cancellationToken).ConfigureAwait(false);
                 return true;
             case FyersMessageType.Unsubscribe:
                 lock (_gate)
@@ -161,7 +166,24 @@ internal sealed class FyersConnection : SimulatedSocket
         }
     }
 
-    private async Task SubscribeAsync(IReadOnlyList<string> topics, CancellationToken cancellationToken)
+    private void SetMode(int channel, FyersMode mode)
+    {
+        if (channel is < 1 or > 63)
+        {
+            return;
+        }
+        long current, next;
+        do
+        {
+            current = Interlocked.Read(ref _liteChannels);
+            next = mode == FyersMode.Lite ? current | (1L << channel) : current & ~(1L << channel);
+        }
+        while (Interlocked.CompareExchange(ref _liteChannels, next, current) != current);
+    }
+
+    private bool IsLite(int channel) => channel is >= 1 and <= 63 && (Interlocked.Read(ref _liteChannels) & (1L << channel)) != 0;
+
+    private async Task SubscribeAsync(IReadOnlyList<string> topics, int channel, CancellationToken cancellationToken)
     {
         List<TopicStream> added = [];
         var unknown = 0;
@@ -182,7 +204,7 @@ internal sealed class FyersConnection : SimulatedSocket
                         continue;
                     }
                     // Ids are per connection; a reconnecting client must learn them again from the snapshots.
-                    var stream = new TopicStream(++_nextTopicId, listing, state, new int[FyersValues.MaxCount]);
+                    var stream = new TopicStream(++_nextTopicId, listing, topic, topic == listing.DepthTopic, channel, state, new int[FyersValues.MaxCount]);
                     _topics[topic] = stream;
                     added.Add(stream);
                 }
@@ -216,15 +238,15 @@ internal sealed class FyersConnection : SimulatedSocket
                 {
                     var stream = streams[next];
                     var tick = stream.State.Current(KiteMode.Full, now);
-                    var count = FyersValues.Fill(tick, stream.Listing.Instrument.IsIndex, _values);
+                    var count = Fill(stream, tick);
                     var instrument = stream.Listing.Instrument;
-                    if (!writer.TryAppendSnapshot(stream.Id, stream.Listing.Topic, _values.AsSpan(0, count), 1, 2, "NSE",
+                    if (!writer.TryAppendSnapshot(stream.Id, stream.Topic, _values.AsSpan(0, count), 1, 2, "NSE",
                         instrument.ExchangeToken.ToString(System.Globalization.CultureInfo.InvariantCulture), stream.Listing.FyersSymbol[4..]))
                     {
                         break;
                     }
                     _values.AsSpan(0, count).CopyTo(stream.Last);
-                    _frameTopics[writer.RecordCount - 1] = stream.Listing.Topic;
+                    _frameTopics[writer.RecordCount - 1] = stream.Topic;
                     next++;
                 }
                 await SendFrameAsync(writer.Length, writer.RecordCount, cancellationToken).ConfigureAwait(false);
@@ -247,15 +269,15 @@ internal sealed class FyersConnection : SimulatedSocket
         var streaming = Volatile.Read(ref _streaming);
         var writer = new FyersDataFrameWriter(_frame, ++_messageNumber);
         var now = Time.GetUtcNow();
-        var lite = Volatile.Read(ref _lite) == 1;
         var count = Math.Min(due, _frameTopics.Length);
         for (var i = 0; i < count && streaming.Length > 0; i++)
         {
             var stream = streaming[_cursor++ % streaming.Length];
-            var tick = stream.State.Advance(KiteMode.Full, now);
-            var values = FyersValues.Fill(tick, stream.Listing.Instrument.IsIndex, _values);
+            // The book is read, not traded: a depth topic must not move the walk its instrument's quote topic moves.
+            var tick = stream.IsDepth ? stream.State.Current(KiteMode.Full, now) : stream.State.Advance(KiteMode.Full, now);
+            var values = Fill(stream, tick);
             bool appended;
-            if (lite)
+            if (!stream.IsDepth && IsLite(stream.Channel))
             {
                 appended = writer.TryAppendLite(stream.Id, _values[0]);
             }
@@ -281,7 +303,7 @@ internal sealed class FyersConnection : SimulatedSocket
             {
                 break;
             }
-            _frameTopics[writer.RecordCount - 1] = stream.Listing.Topic;
+            _frameTopics[writer.RecordCount - 1] = stream.Topic;
         }
         return (writer.Length, writer.RecordCount);
     }
@@ -343,6 +365,9 @@ internal sealed class FyersConnection : SimulatedSocket
         }
     }
 
-    /// <summary>One subscribed topic: its id on this connection, the shared market state, and the values last sent for it.</summary>
-    private sealed record TopicStream(ushort Id, FyersListing Listing, InstrumentState State, int[] Last);
+    private int Fill(TopicStream stream, in KiteTick tick) =>
+        stream.IsDepth ? FyersValues.FillDepth(tick, _values) : FyersValues.Fill(tick, stream.Listing.Instrument.IsIndex, _values);
+
+    /// <summary>One subscribed topic: its id on this connection, its name, whether it is depth, its channel, the shared market state, and the values last sent for it.</summary>
+    private sealed record TopicStream(ushort Id, FyersListing Listing, string Topic, bool IsDepth, int Channel, InstrumentState State, int[] Last);
 }

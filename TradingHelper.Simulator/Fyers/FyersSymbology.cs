@@ -4,8 +4,8 @@ using TradingHelper.Simulator.Market;
 
 namespace TradingHelper.Simulator.Fyers;
 
-/// <summary>One simulated instrument as Fyers names it: ticker, fytoken and the data-socket topic.</summary>
-internal sealed record FyersListing(SimulatedInstrument Instrument, string FyersSymbol, string FyersToken, string Topic);
+/// <summary>One simulated instrument as Fyers names it: ticker, fytoken, the data-socket topic and its depth topic (none for an index).</summary>
+internal sealed record FyersListing(SimulatedInstrument Instrument, string FyersSymbol, string FyersToken, string Topic, string? DepthTopic);
 
 /// <summary>Maps the simulator's universe onto Fyers symbology (§1.12 and §3 of the spec): <c>NSE:INFY-EQ</c>, <c>NSE:NIFTY50-INDEX</c>, <c>NSE:NIFTY26DECFUT</c>.</summary>
 internal sealed class FyersSymbology
@@ -24,11 +24,19 @@ internal sealed class FyersSymbology
     {
         Listings = [.. market.Universe.Instruments.Select(ListingOf)];
         _byTopic = Listings.ToDictionary(listing => listing.Topic, StringComparer.Ordinal);
+        foreach (var listing in Listings)
+        {
+            if (listing.DepthTopic is { } depthTopic)
+            {
+                _byTopic[depthTopic] = listing;
+            }
+        }
         _bySymbol = Listings.ToDictionary(listing => listing.FyersSymbol, StringComparer.Ordinal);
     }
 
     public IReadOnlyList<FyersListing> Listings { get; }
 
+    /// <summary>The listing behind an <c>sf|</c>, <c>if|</c> or <c>dp|</c> topic.</summary>
     public bool TryGetByTopic(string topic, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out FyersListing? listing) =>
         _byTopic.TryGetValue(topic, out listing);
 
@@ -59,6 +67,8 @@ internal sealed class FyersSymbology
         {
             throw new InvalidOperationException($"No data-socket topic for {symbol} ({fyToken}).");
         }
-        return new FyersListing(instrument, symbol, fyToken, topic);
+        // Fyers refuses depth for an index (§1.10), so an index has no dp| topic to subscribe.
+        var depthTopic = FyersTopicNames.TryCreate(symbol, fyToken, FyersDataType.DepthUpdate, out var depth) ? depth : null;
+        return new FyersListing(instrument, symbol, fyToken, topic, depthTopic);
     }
 }

@@ -3,12 +3,32 @@ using TradingHelper.Core.Brokers.Kite;
 
 namespace TradingHelper.Simulator.Fyers;
 
-/// <summary>Lays a full tick of the shared random walk out in Fyers' schema order (§1.10): 21 scrip values or 8 index values, in paise.</summary>
+/// <summary>Lays a full tick of the shared random walk out in Fyers' schema order (§1.10): 21 scrip, 8 index or 30 depth values, in paise.</summary>
 internal static class FyersValues
 {
     public const int ScripCount = 21;
     public const int IndexCount = 8;
-    public const int MaxCount = ScripCount;
+    public const int DepthCount = 30;
+    public const int MaxCount = DepthCount;
+
+    /// <summary>Writes the five bid and ask levels of <paramref name="tick"/> (a Kite full tick) as a <c>dp|</c> record's values and returns how many.</summary>
+    public static int FillDepth(in KiteTick tick, Span<int> values)
+    {
+        var bids = tick.Bids;
+        var asks = tick.Asks;
+        for (var level = 0; level < 5; level++)
+        {
+            var bid = bids[level];
+            var ask = asks[level];
+            values[(int)FyersDepthField.BidPrice + level] = (int)bid.Price;
+            values[(int)FyersDepthField.AskPrice + level] = (int)ask.Price;
+            values[(int)FyersDepthField.BidQuantity + level] = (int)bid.Quantity;
+            values[(int)FyersDepthField.AskQuantity + level] = (int)ask.Quantity;
+            values[(int)FyersDepthField.BidOrders + level] = bid.Orders;
+            values[(int)FyersDepthField.AskOrders + level] = ask.Orders;
+        }
+        return DepthCount;
+    }
 
     /// <summary>Writes the values of <paramref name="tick"/> (a Kite full or index-full tick) and returns how many.</summary>
     public static int Fill(in KiteTick tick, bool isIndex, Span<int> values)

@@ -70,7 +70,7 @@ public sealed class BadFrameLoggingTests
         using var connection = new FyersFeedConnection(options.GetRequiredService<IOptionsMonitor<FyersOptions>>(),
             new FyersSession(options.GetRequiredService<IOptionsMonitor<FyersOptions>>()), rig.Sink, rig.Relay, rig.Gaps,
             rig.Metrics, rig.Time, rig.Logging.CreateLogger<FyersFeedConnection>());
-        await connection.ApplyAsync(new Dictionary<string, int> { ["sf|nse_cm|1594"] = 7 }, TestContext.Current.CancellationToken);
+        await connection.ApplyAsync(new Dictionary<string, FyersTopicAssignment> { ["sf|nse_cm|1594"] = new(7, FyersTopicRole.Quote) }, TestContext.Current.CancellationToken);
 
         var (first, afterInterval, afterQuietInterval) = await rig.SendGarbageAsync(connection.RunAsync);
 

@@ -11,6 +11,8 @@ public sealed class SimulatorFyersSocketTests
     private const string StaticKey = "0123456789abcdef0123456789abcdef0123456789abcdef01234567";
     private const string Infy = "sf|nse_cm|1594";
     private const string Nifty = "if|nse_cm|Nifty 50";
+    private const string InfyDepth = "dp|nse_cm|1594";
+    private const string Reliance = "sf|nse_cm|2885";
 
     [Fact]
     public async Task An_unknown_hsm_key_gets_N_and_the_socket_closes()
@@ -94,6 +96,107 @@ public sealed class SimulatorFyersSocketTests
             .ToDictionary(property => property.Name, property => property.Value.GetInt64());
         Assert.Equal(received.OrderBy(pair => pair.Key), sent.OrderBy(pair => pair.Key));
     }
+
+    [Fact]
+    public async Task A_lite_channel_streams_lite_records_beside_a_full_channel_with_five_level_depth()
+    {
+        await using var factory = new SimulatorFactory(new Dictionary<string, string?> { ["Simulator:TicksPerSecond"] = "300" });
+        var ct = TestContext.Current.CancellationToken;
+        using var socket = await ConnectAsync(factory, ct);
+        await SendAsync(socket, buffer => FyersFrameWriter.WriteAuthentication(buffer, StaticKey, "test"), ct);
+        await SendAsync(socket, buffer => FyersFrameWriter.WriteMode(buffer, FyersMode.Full, 11), ct);
+        await SendAsync(socket, buffer => FyersFrameWriter.WriteMode(buffer, FyersMode.Lite, 12), ct);
+        var decoder = new FyersFeedDecoder();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(FyersResponseStatus.Accepted, decoder.Read((await ReceiveAsync(socket, ct)).Message).Status);
+        }
+
+        // Fyers refuses depth for an index: the simulator knows no such topic.
+        await SendAsync(socket, buffer => FyersFrameWriter.WriteSubscribe(buffer, ["dp|nse_cm|Nifty 50"], 11), ct);
+        Assert.Equal((FyersMessageType.Subscribe, FyersResponseStatus.Rejected), Status(decoder.Read((await ReceiveAsync(socket, ct)).Message)));
+        await SendAsync(socket, buffer => FyersFrameWriter.WriteSubscribe(buffer, [Infy, InfyDepth], 11), ct);
+        await SendAsync(socket, buffer => FyersFrameWriter.WriteSubscribe(buffer, [Nifty, Reliance], 12), ct);
+
+        var kinds = new Dictionary<string, List<FyersRecordKind>>();
+        while (kinds.Count < 4 || kinds.Values.Any(records => records.Count < 20))
+        {
+            var reader = decoder.Read((await ReceiveAsync(socket, ct)).Message);
+            Assert.False(reader.IsMalformed);
+            if (reader.Type != FyersMessageType.DataFeed)
+            {
+                Assert.Equal((FyersMessageType.Subscribe, FyersResponseStatus.Accepted), (reader.Type, reader.Status));
+                continue;
+            }
+            while (reader.TryReadNext(out var quote))
+            {
+                (kinds.TryGetValue(quote.Topic.Name, out var records) ? records : kinds[quote.Topic.Name] = []).Add(quote.Record);
+                if (quote.Topic.Kind == FyersTopicKind.Depth)
+                {
+                    Assert.Null(quote.LastPrice);
+                    for (var level = 1; level <= 5; level++)
+                    {
+                        Assert.True(quote.Bid(level) is { Price: > 0, Quantity: > 0, Orders: > 0 }, $"bid level {level}: {quote.Bid(level)}");
+                        Assert.True(quote.Ask(level) is { Price: > 0, Quantity: > 0, Orders: > 0 }, $"ask level {level}: {quote.Ask(level)}");
+                    }
+                    Assert.True(quote.Bid(1).Price < quote.Ask(1).Price);
+                    Assert.True(quote.Bid(2).Price < quote.Bid(1).Price && quote.Ask(2).Price > quote.Ask(1).Price);
+                }
+                else
+                {
+                    Assert.True(quote.LastPrice > 0);
+                }
+            }
+        }
+
+        Assert.Equal([InfyDepth, Nifty, Infy, Reliance], kinds.Keys.Order(StringComparer.Ordinal));
+        Assert.All(kinds.Values, records => Assert.Equal(FyersRecordKind.Snapshot, records[0]));
+        Assert.All(kinds[Infy].Skip(1), kind => Assert.Equal(FyersRecordKind.Update, kind));
+        Assert.All(kinds[InfyDepth].Skip(1), kind => Assert.Equal(FyersRecordKind.Update, kind));
+        Assert.All(kinds[Nifty].Skip(1), kind => Assert.Equal(FyersRecordKind.Lite, kind));
+        Assert.All(kinds[Reliance].Skip(1), kind => Assert.Equal(FyersRecordKind.Lite, kind));
+        Assert.Equal(0, decoder.UnknownTopicRecords);
+    }
+
+    [Fact]
+    public async Task Token_expired_closes_the_sockets_refuses_old_keys_and_honours_a_new_login()
+    {
+        await using var factory = new SimulatorFactory();
+        var ct = TestContext.Current.CancellationToken;
+        using var http = factory.CreateClient();
+        var issued = FyersAccessToken.Parse(await IssueTokenAsync(http, ct), TimeProvider.System);
+        using var open = await ConnectAsync(factory, ct);
+        await SendAsync(open, buffer => FyersFrameWriter.WriteAuthentication(buffer, StaticKey, "test"), ct);
+        Assert.Equal(FyersResponseStatus.Accepted, new FyersFeedDecoder().Read((await ReceiveAsync(open, ct)).Message).Status);
+
+        using var fault = await http.PostAsJsonAsync("/_sim/faults", new { kind = "token-expired" }, ct);
+        fault.EnsureSuccessStatusCode();
+
+        Assert.Equal(WebSocketMessageType.Close, (await ReceiveAsync(open, ct)).Type);
+        foreach (var hsmKey in new[] { StaticKey, issued.HsmKey })
+        {
+            Assert.Equal(FyersResponseStatus.Rejected, await AuthenticateAsync(factory, hsmKey, ct));
+        }
+        using var history = new HttpRequestMessage(HttpMethod.Get, "/data/history?symbol=NSE:INFY-EQ&resolution=1&date_format=0&range_from=0&range_to=60");
+        history.Headers.TryAddWithoutValidation("Authorization", $"SIMFYERS-100:{issued.Jwt}");
+        using var refused = await http.SendAsync(history, ct);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(-8, (await refused.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("code").GetInt32());
+        var renewed = FyersAccessToken.Parse(await IssueTokenAsync(http, ct), TimeProvider.System);
+        Assert.Equal(FyersResponseStatus.Accepted, await AuthenticateAsync(factory, renewed.HsmKey, ct));
+    }
+
+    private static async Task<string> IssueTokenAsync(HttpClient http, CancellationToken ct) =>
+        (await (await http.PostAsync("/_sim/fyers/token", null, ct)).Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accessToken").GetString()!;
+
+    private static async Task<FyersResponseStatus> AuthenticateAsync(SimulatorFactory factory, string hsmKey, CancellationToken ct)
+    {
+        using var socket = await ConnectAsync(factory, ct);
+        await SendAsync(socket, buffer => FyersFrameWriter.WriteAuthentication(buffer, hsmKey, "test"), ct);
+        return new FyersFeedDecoder().Read((await ReceiveAsync(socket, ct)).Message).Status;
+    }
+
+    private static (FyersMessageType, FyersResponseStatus) Status(FyersFrameReader reader) => (reader.Type, reader.Status);
 
     [Fact]
     public async Task Malformed_and_truncated_faults_are_counted_and_skipped_by_the_decoder()

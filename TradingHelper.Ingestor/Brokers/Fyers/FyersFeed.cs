@@ -7,8 +7,10 @@ using TradingHelper.Ingestor.Subscriptions;
 namespace TradingHelper.Ingestor.Brokers.Fyers;
 
 /// <summary>
-/// The Fyers feed: turns the desired set into data-socket topics (<c>sf|…</c>, <c>if|…</c>) and keeps one socket streaming
-/// them. Fyers allows one socket per app and <see cref="FyersOptions.MaxSymbols"/> symbols per API key, so there is no sharding.
+/// The Fyers feed: turns the desired set into data-socket topics and keeps one socket streaming them. <c>ltp</c> subscriptions
+/// stream their quote topic (<c>sf|…</c>, <c>if|…</c>) on the lite channel, <c>quote</c> on the full channel, and <c>full</c>
+/// adds the depth topic (<c>dp|…</c>; an index has none). Fyers allows one socket per app and
+/// <see cref="FyersOptions.MaxSymbols"/> symbols per API key, so there is no sharding.
 /// </summary>
 public sealed partial class FyersFeed : BackgroundService, ISubscribedFeed
 {
@@ -55,7 +57,8 @@ public sealed partial class FyersFeed : BackgroundService, ISubscribedFeed
         try
         {
             var limit = _options.CurrentValue.MaxSymbols;
-            var topics = new Dictionary<string, int>(StringComparer.Ordinal);
+            var topics = new Dictionary<string, FyersTopicAssignment>(StringComparer.Ordinal);
+            var symbols = 0;
             var unmapped = 0;
             var overflow = 0;
             foreach (var subscription in desired)
@@ -66,12 +69,27 @@ public sealed partial class FyersFeed : BackgroundService, ISubscribedFeed
                     unmapped++;
                     continue;
                 }
-                if (topics.Count >= limit)
+                if (symbols >= limit)
                 {
                     overflow++;
                     continue;
                 }
-                topics.TryAdd(topic, subscription.InstrumentId);
+                var role = subscription.Mode switch
+                {
+                    SubscriptionMode.Ltp => FyersTopicRole.Ltp,
+                    SubscriptionMode.Quote => FyersTopicRole.Quote,
+                    _ => FyersTopicRole.Full,
+                };
+                if (!topics.TryAdd(topic, new FyersTopicAssignment(subscription.InstrumentId, role)))
+                {
+                    continue;
+                }
+                symbols++;
+                // The limit counts symbols: a symbol's depth topic rides on it. Fyers refuses depth for an index, so none is asked.
+                if (role == FyersTopicRole.Full && FyersTopicNames.TryCreate(symbol, token, FyersDataType.DepthUpdate, out var depthTopic))
+                {
+                    topics.TryAdd(depthTopic, new FyersTopicAssignment(subscription.InstrumentId, FyersTopicRole.Depth));
+                }
             }
             if (unmapped != Unmapped && unmapped > 0)
             {
@@ -104,8 +122,8 @@ public sealed partial class FyersFeed : BackgroundService, ISubscribedFeed
         base.Dispose();
     }
 
-    private static bool SameSet(Dictionary<string, int> next, IReadOnlyDictionary<string, int> current) =>
-        next.Count == current.Count && next.All(pair => current.TryGetValue(pair.Key, out var id) && id == pair.Value);
+    private static bool SameSet(Dictionary<string, FyersTopicAssignment> next, IReadOnlyDictionary<string, FyersTopicAssignment> current) =>
+        next.Count == current.Count && next.All(pair => current.TryGetValue(pair.Key, out var assignment) && assignment == pair.Value);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Unmapped} subscribed instruments have no Fyers symbol/fytoken (instruments.fyers_symbol, fyers_token) and are NOT streamed; run a Fyers symbol-master sync")]
     private static partial void LogUnmapped(ILogger logger, int unmapped);

@@ -10,7 +10,8 @@ using TradingHelper.Ingestor.Feed;
 namespace TradingHelper.Ingestor.Brokers.Fyers;
 
 /// <summary>
-/// The Fyers data socket: authenticates with the token's <c>hsm_key</c>, sets full mode, subscribes its topics, hands every
+/// The Fyers data socket: authenticates with the token's <c>hsm_key</c>, sets the full and lite channels' modes, subscribes
+/// each topic on its role's channel, hands every
 /// quote to storage and the live view, heartbeats and acks, and redials with backoff when the socket dies or goes silent.
 /// Each drop of a subscribed socket is a feed gap.
 /// </summary>
@@ -25,7 +26,7 @@ public sealed partial class FyersFeedConnection : IDisposable
     private const int MaxMessageSize = 1024 * 1024;
     private const int ControlBufferSize = 256;
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
-    private static readonly Dictionary<string, int> Nothing = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, FyersTopicAssignment> Nothing = new(StringComparer.Ordinal);
 
     private readonly IOptionsMonitor<FyersOptions> _optionsMonitor;
     private readonly FyersSession _session;
@@ -42,8 +43,8 @@ public sealed partial class FyersFeedConnection : IDisposable
     private readonly Random _random = new(Random.Shared.Next());
     private readonly IDisposable? _optionsChanged;
     private readonly FeedSocket _feed;
-    private Dictionary<string, int> _desired = Nothing;
-    private Dictionary<string, int> _onServer = Nothing;
+    private Dictionary<string, FyersTopicAssignment> _desired = Nothing;
+    private Dictionary<string, FyersTopicAssignment> _onServer = Nothing;
     private ClientWebSocket? _socket;
     private Tick[] _ticks = new Tick[256];
     private int _state;
@@ -76,8 +77,8 @@ public sealed partial class FyersFeedConnection : IDisposable
     /// <summary>Why the connection is not up, when it is not.</summary>
     public string? Problem => Volatile.Read(ref _problem);
 
-    /// <summary>Topic → instrument id: what the socket must stream.</summary>
-    public IReadOnlyDictionary<string, int> Assigned => Volatile.Read(ref _desired);
+    /// <summary>Topic → instrument id and role: what the socket must stream, and on which channel.</summary>
+    public IReadOnlyDictionary<string, FyersTopicAssignment> Assigned => Volatile.Read(ref _desired);
 
     /// <summary>The topics the open, authenticated socket was told; empty while none is.</summary>
     public IReadOnlyCollection<string> Subscribed => Volatile.Read(ref _onServer).Keys;
@@ -86,7 +87,7 @@ public sealed partial class FyersFeedConnection : IDisposable
     public long MalformedFrames => Interlocked.Read(ref _malformedFrames);
 
     /// <summary>Assigns a new topic set and sends the difference on the open socket; a socket not yet authenticated gets the whole set then.</summary>
-    public async Task ApplyAsync(Dictionary<string, int> topics, CancellationToken cancellationToken)
+    public async Task ApplyAsync(Dictionary<string, FyersTopicAssignment> topics, CancellationToken cancellationToken)
     {
         // The map is swapped before subscribing, so the snapshot of a new topic already has its instrument id.
         Volatile.Write(ref _desired, topics);
@@ -257,7 +258,8 @@ public sealed partial class FyersFeedConnection : IDisposable
         // Topic ids are per socket: a fresh decoder forgets the old ones, and the new snapshots rebind them.
         var session = new Session(socket, new FyersFeedDecoder(), token, backoff);
         await SendAsync(socket, buffer => FyersFrameWriter.WriteAuthentication(buffer, token.HsmKey, options.Source), cancellationToken);
-        await SendAsync(socket, buffer => FyersFrameWriter.WriteMode(buffer, FyersMode.Full), cancellationToken);
+        await SendAsync(socket, static buffer => FyersFrameWriter.WriteMode(buffer, FyersMode.Full, FyersTopicAssignment.FullChannel), cancellationToken);
+        await SendAsync(socket, static buffer => FyersFrameWriter.WriteMode(buffer, FyersMode.Lite, FyersTopicAssignment.LiteChannel), cancellationToken);
         using var abort = new CancellationTokenSource();
         using var receiveEnded = new CancellationTokenSource();
         var monitor = MonitorAsync(session, options, abort, receiveEnded.Token, cancellationToken);
@@ -285,7 +287,7 @@ public sealed partial class FyersFeedConnection : IDisposable
                 _feed.BeginBusy();
                 try
                 {
-                    var frame = Decode(session.Decoder, _feed.Buffer.AsSpan(0, message.Length), message.ReceivedAt);
+                    var frame = Decode(session, _feed.Buffer.AsSpan(0, message.Length), message.ReceivedAt);
                     if (await HandleAsync(session, frame, message.ReceivedAt, cancellationToken) is { } sessionEnded)
                     {
                         return sessionEnded;
@@ -344,9 +346,9 @@ public sealed partial class FyersFeedConnection : IDisposable
         }
     }
 
-    private DecodedFrame Decode(FyersFeedDecoder decoder, ReadOnlySpan<byte> message, DateTimeOffset receivedAt)
+    private DecodedFrame Decode(Session session, ReadOnlySpan<byte> message, DateTimeOffset receivedAt)
     {
-        var reader = decoder.Read(message);
+        var reader = session.Decoder.Read(message);
         if (reader.Type != FyersMessageType.DataFeed)
         {
             return new DecodedFrame(reader.Type, reader.Status, reader.IsMalformed, false, 0, 0);
@@ -359,13 +361,22 @@ public sealed partial class FyersFeedConnection : IDisposable
         var count = 0;
         while (reader.TryReadNext(out var quote))
         {
-            // A topic just unsubscribed has nothing to be stored under; depth topics are never subscribed.
-            if (!map.TryGetValue(quote.Topic.Name, out var instrumentId)
-                || !FyersTickMapping.TryToTick(in quote, instrumentId, receivedAt, out _ticks[count]))
+            // A topic just unsubscribed has nothing to be stored under.
+            if (!map.TryGetValue(quote.Topic.Name, out var assignment))
             {
                 continue;
             }
-            count++;
+            if (assignment.Role == FyersTopicRole.Depth)
+            {
+                // The book is stored with the instrument's next quote, as Kite stores it: one row per quote, none per book change.
+                session.Books[assignment.InstrumentId] = FyersBestQuote.From(in quote);
+                continue;
+            }
+            var book = session.Books.TryGetValue(assignment.InstrumentId, out var best) ? best : (FyersBestQuote?)null;
+            if (FyersTickMapping.TryToTick(in quote, assignment.InstrumentId, assignment.Role, book, receivedAt, out _ticks[count]))
+            {
+                count++;
+            }
         }
         return new DecodedFrame(FyersMessageType.DataFeed, reader.Status, reader.IsMalformed, reader.AckDue, reader.MessageNumber, count);
     }
@@ -398,8 +409,8 @@ public sealed partial class FyersFeedConnection : IDisposable
             await SendChangesAsync(socket, Nothing, desired, cancellationToken);
             _socket = socket;
             // Never the shared empty map: ApplyAsync reads that one as "not authenticated yet".
-            Volatile.Write(ref _onServer, desired.Count == 0 ? new Dictionary<string, int>(StringComparer.Ordinal) : desired);
-            _feed.Subscribed(desired.Values);
+            Volatile.Write(ref _onServer, desired.Count == 0 ? new Dictionary<string, FyersTopicAssignment>(StringComparer.Ordinal) : desired);
+            _feed.Subscribed(desired.Values.Select(assignment => assignment.InstrumentId).Distinct());
             LogSubscribed(_logger, desired.Count);
         }
         finally
@@ -408,20 +419,27 @@ public sealed partial class FyersFeedConnection : IDisposable
         }
     }
 
-    private async Task SendChangesAsync(ClientWebSocket socket, Dictionary<string, int> from, Dictionary<string, int> to, CancellationToken cancellationToken)
+    private async Task SendChangesAsync(ClientWebSocket socket, Dictionary<string, FyersTopicAssignment> from, Dictionary<string, FyersTopicAssignment> to, CancellationToken cancellationToken)
     {
         var chunk = _optionsMonitor.CurrentValue.MaxTopicsPerFrame;
-        var removed = from.Keys.Where(topic => !to.ContainsKey(topic)).ToArray();
-        var added = to.Keys.Where(topic => !from.ContainsKey(topic)).ToArray();
-        foreach (var part in removed.Chunk(chunk))
+        // A topic whose mode changed moves channel: it leaves the old one and joins the new one.
+        var removed = from.Where(pair => !to.TryGetValue(pair.Key, out var next) || next.Channel != pair.Value.Channel).ToArray();
+        var added = to.Where(pair => !from.TryGetValue(pair.Key, out var previous) || previous.Channel != pair.Value.Channel).ToArray();
+        foreach (var channel in removed.GroupBy(pair => pair.Value.Channel))
         {
-            FyersFrameWriter.WriteUnsubscribe(_message, part);
-            await SendMessageAsync(socket, cancellationToken);
+            foreach (var part in channel.Select(pair => pair.Key).Chunk(chunk))
+            {
+                FyersFrameWriter.WriteUnsubscribe(_message, part, channel.Key);
+                await SendMessageAsync(socket, cancellationToken);
+            }
         }
-        foreach (var part in added.Chunk(chunk))
+        foreach (var channel in added.GroupBy(pair => pair.Value.Channel))
         {
-            FyersFrameWriter.WriteSubscribe(_message, part);
-            await SendMessageAsync(socket, cancellationToken);
+            foreach (var part in channel.Select(pair => pair.Key).Chunk(chunk))
+            {
+                FyersFrameWriter.WriteSubscribe(_message, part, channel.Key);
+                await SendMessageAsync(socket, cancellationToken);
+            }
         }
     }
 
@@ -518,7 +536,7 @@ public sealed partial class FyersFeedConnection : IDisposable
     private async Task DetachAsync(string reason)
     {
         await _sendLock.WaitAsync();
-        Dictionary<string, int> onServer;
+        Dictionary<string, FyersTopicAssignment> onServer;
         try
         {
             _socket = null;
@@ -538,7 +556,7 @@ public sealed partial class FyersFeedConnection : IDisposable
         {
             return;
         }
-        _feed.OpenGap(onServer.Values.Distinct().Order().ToArray());
+        _feed.OpenGap(onServer.Values.Select(assignment => assignment.InstrumentId).Distinct().Order().ToArray());
     }
 
     private void SetState(FyersConnectionState state, string? problem)
@@ -574,12 +592,15 @@ public sealed partial class FyersFeedConnection : IDisposable
         TokenRejected,
     }
 
-    /// <summary>One socket's life: its decoder (topic table), token, and how far the handshake got.</summary>
+    /// <summary>One socket's life: its decoder (topic table), the best bid/ask of each full-mode instrument, token, and how far the handshake got.</summary>
     private sealed class Session(ClientWebSocket socket, FyersFeedDecoder decoder, FyersAccessToken token, ReconnectBackoff backoff)
     {
         public ClientWebSocket Socket { get; } = socket;
 
         public FyersFeedDecoder Decoder { get; } = decoder;
+
+        /// <summary>Instrument id → level 1 of its depth topic; per socket, since a new socket's snapshots rebuild it.</summary>
+        public Dictionary<int, FyersBestQuote> Books { get; } = [];
 
         public FyersAccessToken Token { get; } = token;
 

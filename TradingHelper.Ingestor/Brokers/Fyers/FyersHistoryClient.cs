@@ -5,9 +5,14 @@ using TradingHelper.Core.Brokers.Fyers;
 namespace TradingHelper.Ingestor.Brokers.Fyers;
 
 /// <summary>Fyers' <c>GET /data/history</c>: candles of one symbol over a range, split into requests the endpoint allows.</summary>
-/// <remarks>Every request holds a slot of the <see cref="FyersHistoryLimiter"/> until its answer is read; there are no retries.</remarks>
+/// <remarks>
+/// Every request holds a slot of the <see cref="FyersHistoryLimiter"/> until its answer is read. A 429 (another tool spending the
+/// key's budget) is retried after <see cref="FyersOptions.HistoryRetryDelay"/> through the limiter again, up to
+/// <see cref="FyersOptions.HistoryMaxAttempts"/> attempts; nothing else retries, so no attempt bypasses the limiter.
+/// </remarks>
 public sealed class FyersHistoryClient(
-    IHttpClientFactory httpClients, IOptionsMonitor<FyersOptions> options, FyersSession session, FyersHistoryLimiter limiter, TimeProvider time)
+    IHttpClientFactory httpClients, IOptionsMonitor<FyersOptions> options, FyersSession session, FyersHistoryLimiter limiter, FyersHistoryMetrics metrics,
+    TimeProvider time)
 {
     /// <summary>The named HTTP client this uses.</summary>
     public const string HttpClientName = nameof(FyersHistoryClient);
@@ -30,16 +35,7 @@ public sealed class FyersHistoryClient(
         {
             var query = string.Create(CultureInfo.InvariantCulture,
                 $"data/history?symbol={Uri.EscapeDataString(fyersSymbol)}&resolution={resolution}&date_format=0&range_from={chunk.FromSeconds}&range_to={chunk.ToSeconds}&cont_flag=1{(withOpenInterest ? "&oi_flag=1" : "")}");
-            // Held until the answer is read: the slot is freed by the answer's arrival, which bounds the request's.
-            await using var permit = await limiter.AcquireAsync(cancellationToken);
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(settings.ApiBaseUrl, query));
-            // "APP_ID:JWT" without a scheme, as Fyers wants it.
-            request.Headers.TryAddWithoutValidation("Authorization", authorization);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            // The SDKs set no timeout and a history call has hung for hours; every attempt is bounded here.
-            timeout.CancelAfter(settings.RequestTimeout);
-            using var response = await http.SendAsync(request, timeout.Token);
-            var parsed = FyersHistoryResponse.Parse(await response.Content.ReadAsByteArrayAsync(timeout.Token), (int)response.StatusCode);
+            var parsed = await FetchAsync(http, settings, authorization, query, cancellationToken);
             if (parsed.Error is { } error)
             {
                 throw new FyersApiException(error);
@@ -53,6 +49,32 @@ public sealed class FyersHistoryClient(
             }
         }
         return [.. candles.Values];
+    }
+
+    private async Task<FyersHistoryResponse> FetchAsync(HttpClient http, FyersOptions settings, string authorization, string query, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            FyersHistoryResponse parsed;
+            // Held until the answer is read: the slot is freed by the answer's arrival, which bounds the request's.
+            await using (await limiter.AcquireAsync(cancellationToken))
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(settings.ApiBaseUrl, query));
+                // "APP_ID:JWT" without a scheme, as Fyers wants it.
+                request.Headers.TryAddWithoutValidation("Authorization", authorization);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                // The SDKs set no timeout and a history call has hung for hours; every attempt is bounded here.
+                timeout.CancelAfter(settings.RequestTimeout);
+                using var response = await http.SendAsync(request, timeout.Token);
+                parsed = FyersHistoryResponse.Parse(await response.Content.ReadAsByteArrayAsync(timeout.Token), (int)response.StatusCode);
+            }
+            if (parsed.Error is not { Kind: FyersApiErrorKind.RateLimited } || attempt >= settings.HistoryMaxAttempts)
+            {
+                return parsed;
+            }
+            metrics.Retried();
+            await Task.Delay(settings.HistoryRetryDelay, time, cancellationToken);
+        }
     }
 
     private string Authorization(FyersOptions settings)

@@ -7,6 +7,7 @@ namespace TradingHelper.Ingestor.Brokers.Fyers;
 public sealed class FyersHistoryMetrics
 {
     private readonly Counter<long> _completionsLost;
+    private readonly Counter<long> _retries;
     private FyersHistoryBudget? _budget;
 
     public FyersHistoryMetrics(IMeterFactory meterFactory)
@@ -16,6 +17,8 @@ public sealed class FyersHistoryMetrics
             "History requests the broker would still take now, per window (second, minute, day).");
         _completionsLost = meter.CreateCounter<long>("tradinghelper.broker.history.completions.lost", "{request}",
             "Answered history requests whose slot could not be freed early (Redis unreachable); they free it a request timeout later.");
+        _retries = meter.CreateCounter<long>("tradinghelper.broker.history.retries", "{request}",
+            "History requests the broker answered 429 and that were tried again after the retry delay.");
     }
 
     /// <summary>The budget last read from Redis; null before the first read.</summary>
@@ -24,6 +27,8 @@ public sealed class FyersHistoryMetrics
     public void Observe(FyersHistoryBudget budget) => Volatile.Write(ref _budget, budget);
 
     public void CompletionLost() => _completionsLost.Add(1, new KeyValuePair<string, object?>("broker", FyersFeed.BrokerName));
+
+    public void Retried() => _retries.Add(1, new KeyValuePair<string, object?>("broker", FyersFeed.BrokerName));
 
     private IEnumerable<Measurement<long>> Measurements()
     {

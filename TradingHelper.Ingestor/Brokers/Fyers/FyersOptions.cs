@@ -103,6 +103,14 @@ public sealed class FyersOptions
     [Range(1, 200_000)]
     public int HistoryRequestsPerDay { get; set; } = 100_000;
 
+    /// <summary>Wait before a history request Fyers answered 429 is tried again, through the limiter.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan HistoryRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Attempts of one history request, the first included, while Fyers answers 429; 1 never retries.</summary>
+    [Range(1, 10)]
+    public int HistoryMaxAttempts { get; set; } = 3;
+
     /// <summary>Longest one REST download may take.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);

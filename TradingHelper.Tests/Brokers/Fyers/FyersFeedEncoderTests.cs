@@ -99,6 +99,12 @@ public class FyersFeedEncoderTests
 
         Assert.True(FyersClientFrame.TryParse(FullMode, out var mode, out _));
         Assert.Equal((FyersMode.Full, 11), (mode.Mode, mode.Channel));
+        Assert.True(FyersClientFrame.TryParse(LiteMode, out var lite, out _));
+        Assert.Equal((FyersMode.Lite, 11), (lite.Mode, lite.Channel));
+        // Lite mode is per channel: the Ingestor's ltp channel 12 is bit 12 of the bitmap.
+        var liteChannel = new byte[FyersFrameWriter.ModeLength];
+        Assert.True(FyersClientFrame.TryParse(liteChannel.AsSpan(0, FyersFrameWriter.WriteMode(liteChannel, FyersMode.Lite, 12)), out var twelve, out _));
+        Assert.Equal((FyersMode.Lite, 12), (twelve.Mode, twelve.Channel));
 
         Assert.True(FyersClientFrame.TryParse(SubscribeThree, out var subscribe, out _));
         Assert.Equal(FyersMessageType.Subscribe, subscribe.Type);

@@ -2,10 +2,12 @@ using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using TradingHelper.Core.Brokers;
 using TradingHelper.Core.Brokers.Fyers;
 using TradingHelper.Ingestor.Brokers.Fyers;
 using TradingHelper.Tests.Brokers.Kite.Ticker;
 using TradingHelper.Tests.Infrastructure;
+using TradingHelper.Tests.Observability;
 using TradingHelper.Tests.Storage;
 using TradingHelper.Tests.Storage.Ticks;
 
@@ -32,8 +34,10 @@ public sealed class FyersFeedEndToEndTests(TestServers servers)
         rig.StartIngestor();
         using var probe = new MetricProbe(rig.Services.GetRequiredService<IMeterFactory>());
         var feed = rig.Services.GetRequiredService<FyersFeed>();
+        // Full mode adds a depth topic to every instrument but the index.
+        var topics = (chosen.Count * 2) - 1;
 
-        await TickerRig.UntilAsync(() => FyersStatsAsync(rig), stats => stats.OpenSubscriptions.SequenceEqual([chosen.Count]),
+        await TickerRig.UntilAsync(() => FyersStatsAsync(rig), stats => stats.OpenSubscriptions.SequenceEqual([topics]),
             "the simulator holds one authenticated socket with every topic");
         await TickerRig.UntilAsync(rig.StoredCountsAsync, counts => ids.Values.All(id => counts.GetValueOrDefault(id) > 0),
             "every subscribed instrument has stored ticks");
@@ -51,7 +55,7 @@ public sealed class FyersFeedEndToEndTests(TestServers servers)
         // The gap starts at the socket's last frame, which can be read just after the fault request returns: the clocks
         // the test reads only bound the close from both sides, so the gap must overlap that window.
         var closeSeen = TimeProvider.System.GetUtcNow();
-        await TickerRig.UntilAsync(() => FyersStatsAsync(rig), stats => stats.OpenSubscriptions.SequenceEqual([chosen.Count]) && stats.LastAcknowledged.Single() > 0,
+        await TickerRig.UntilAsync(() => FyersStatsAsync(rig), stats => stats.OpenSubscriptions.SequenceEqual([topics]) && stats.LastAcknowledged.Single() > 0,
             "the new socket is subscribed to every topic again and the client acks its data frames");
         Assert.Equal(FyersConnectionState.Up, feed.Connection.State);
         Assert.Equal(feed.Connection.Assigned.Keys.Order(), feed.Connection.Subscribed.Order());
@@ -99,6 +103,85 @@ public sealed class FyersFeedEndToEndTests(TestServers servers)
         Assert.True(reader.GetInt64(2) > 0);
         Assert.True(reader.GetDecimal(3) < reader.GetDecimal(4));
         Assert.InRange(reader.GetFieldValue<DateTimeOffset>(5), DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1));
+    }
+
+    [Fact]
+    public async Task Ltp_quote_and_full_store_what_their_mode_carries_and_the_order_book_dashboard_shows_the_depth()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var rig = await StartAsync("fyers_e2e_modes", FyersTestTokens.Create(FyersTestTokens.SimulatorHsmKey, DateTimeOffset.UtcNow.AddHours(1)));
+        var master = await SymbolMasterAsync(rig, ct);
+        var equities = master.Where(i => i.FyersSymbol.EndsWith("-EQ", StringComparison.Ordinal)).Take(3).ToList();
+        var nifty = master.Single(i => i.FyersSymbol == "NSE:NIFTY50-INDEX");
+        var ids = await InsertAsync(rig.Database, [.. equities, nifty], ct);
+        var (ltp, quote, full, index) = (ids[equities[0].FyersSymbol], ids[equities[1].FyersSymbol], ids[equities[2].FyersSymbol], ids[nifty.FyersSymbol]);
+        await SimulatedInstruments.SubscribeAsync(rig.Database, ltp, "ltp");
+        await SimulatedInstruments.SubscribeAsync(rig.Database, quote, "quote");
+        await SimulatedInstruments.SubscribeAsync(rig.Database, full, "full");
+        await SimulatedInstruments.SubscribeAsync(rig.Database, index, "full");
+        var depthTopic = TopicOf(equities[2], FyersDataType.DepthUpdate);
+        // The mode change at the end is picked up by the next refresh of the subscription set.
+        rig.Configure("Fyers:SubscriptionRefreshInterval", "00:00:01");
+
+        rig.StartIngestor();
+
+        // Four quote topics and one depth topic: an index has no depth to ask for.
+        await TickerRig.UntilAsync(() => FyersStatsAsync(rig), stats => stats.OpenSubscriptions.SequenceEqual([5]) && stats.RecordsByTopic.GetValueOrDefault(depthTopic) > 5,
+            "one socket streams the four quote topics and the full equity's depth");
+        var modes = await TickerRig.UntilAsync(() => ModeRowsAsync(rig, ct),
+            rows => ids.Values.All(id => rows.TryGetValue(id, out var row) && row.Rows > 20) && rows[full].WithBook > 0,
+            "every mode has stored ticks, and the full equity's carry its book");
+        var sent = await FyersStatsAsync(rig);
+        var assigned = rig.Services.GetRequiredService<FyersFeed>().Connection.Assigned;
+
+        Assert.Equal([depthTopic], sent.RecordsByTopic.Keys.Where(topic => topic.StartsWith("dp|", StringComparison.Ordinal)));
+        Assert.Equal(FyersTopicAssignment.LiteChannel, assigned[TopicOf(equities[0], FyersDataType.SymbolUpdate)].Channel);
+        Assert.Equal(FyersTopicAssignment.FullChannel, assigned[TopicOf(equities[1], FyersDataType.SymbolUpdate)].Channel);
+        Assert.Equal(new ModeRows(modes[ltp].Rows, 0, 0, 0), modes[ltp]);
+        Assert.True(modes[quote] is { WithBook: 0, WithVolume: > 0, WithExchangeTime: > 0 }, $"quote rows: {modes[quote]}");
+        Assert.True(modes[full] is { WithVolume: > 0, WithExchangeTime: > 0 }, $"full rows: {modes[full]}");
+        Assert.True(modes[index] is { WithBook: 0, WithExchangeTime: > 0 }, $"index rows: {modes[index]}");
+        Assert.True(await CrossedBooksAsync(rig, full, ct) == 0, "every stored best bid is below its best ask");
+
+        var books = await OrderBookPanel.BooksShownAsync(rig.Database.DataSource, full, ct);
+        Assert.True(books > 0, "the order-book dashboard's best bid and ask panel shows the Fyers depth");
+
+        // ltp → full: the quote topic leaves the lite channel for the full one and the depth topic joins it.
+        var promotedDepth = TopicOf(equities[0], FyersDataType.DepthUpdate);
+        await SimulatedInstruments.SubscribeAsync(rig.Database, ltp, "full");
+        await TickerRig.UntilAsync(() => FyersStatsAsync(rig), stats => stats.OpenSubscriptions.SequenceEqual([6]) && stats.RecordsByTopic.GetValueOrDefault(promotedDepth) > 5,
+            "the promoted equity streams its quote and depth topics");
+        await TickerRig.UntilAsync(() => ModeRowsAsync(rig, ct), rows => rows[ltp] is { WithBook: > 0, WithVolume: > 0 },
+            "the promoted equity's ticks carry its volume and book");
+        Assert.Equal(FyersTopicAssignment.FullChannel,
+            rig.Services.GetRequiredService<FyersFeed>().Connection.Assigned[TopicOf(equities[0], FyersDataType.SymbolUpdate)].Channel);
+    }
+
+    [Fact]
+    public async Task An_expired_token_drops_the_socket_and_health_asks_for_a_login_while_history_says_expired()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var rig = await StartAsync("fyers_token_lapse", FyersTestTokens.Create(FyersTestTokens.SimulatorHsmKey, DateTimeOffset.UtcNow.AddHours(1)));
+        rig.Configure("Fyers:ApiBaseUrl", rig.SimulatorUrl.ToString());
+        var master = await SymbolMasterAsync(rig, ct);
+        var ids = await InsertAsync(rig.Database, master.Where(i => i.FyersSymbol.EndsWith("-EQ", StringComparison.Ordinal)).Take(1), ct);
+        await SimulatedInstruments.SubscribeAsync(rig.Database, ids.Values.Single(), "full");
+        rig.StartIngestor();
+        var feed = rig.Services.GetRequiredService<FyersFeed>();
+        await TickerRig.UntilAsync(rig.StoredCountsAsync, counts => counts.GetValueOrDefault(ids.Values.Single()) > 0, "ticks are stored");
+
+        await rig.FaultAsync("token-expired");
+
+        await TickerRig.UntilAsync(() => Task.FromResult(feed.Connection.State), state => state == FyersConnectionState.WaitingForToken,
+            "the redialled socket is refused and waits for a login");
+        var condition = rig.Services.GetRequiredService<FyersFeedHealthCheck>().Assess();
+        Assert.Equal(FeedState.LoginNeeded, condition.State);
+        Assert.True(condition.Degraded);
+        Assert.Contains("log in again", condition.Description, StringComparison.Ordinal);
+        var to = DateTimeOffset.UtcNow;
+        var error = await Assert.ThrowsAsync<FyersApiException>(() =>
+            rig.Services.GetRequiredService<FyersHistoryClient>().GetHistoryAsync("NSE:INFY-EQ", "1", to.AddMinutes(-10), to, withOpenInterest: false, ct));
+        Assert.Equal((FyersApiErrorKind.Authentication, -8), (error.Error.Kind, error.Error.Code));
     }
 
     [Theory]
@@ -149,8 +232,34 @@ public sealed class FyersFeedEndToEndTests(TestServers servers)
     }
 
 
-    private static string TopicOf(FyersInstrument instrument) =>
-        FyersTopicNames.TryCreate(instrument, FyersDataType.SymbolUpdate, out var topic) ? topic : throw new InvalidOperationException(instrument.FyersSymbol);
+    private static string TopicOf(FyersInstrument instrument, FyersDataType dataType = FyersDataType.SymbolUpdate) =>
+        FyersTopicNames.TryCreate(instrument, dataType, out var topic) ? topic : throw new InvalidOperationException(instrument.FyersSymbol);
+
+    /// <summary>Per instrument: rows stored, and how many carry a best bid and ask, a volume, an exchange time.</summary>
+    private static async Task<Dictionary<int, ModeRows>> ModeRowsAsync(TickerRig rig, CancellationToken ct)
+    {
+        await using var command = rig.Database.DataSource.CreateCommand("""
+            SELECT instrument_id, count(*), count(*) FILTER (WHERE bid_price IS NOT NULL AND ask_price IS NOT NULL),
+                   count(*) FILTER (WHERE volume > 0), count(exchange_time)
+            FROM tick_data GROUP BY instrument_id
+            """);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new Dictionary<int, ModeRows>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows[reader.GetInt32(0)] = new ModeRows(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+        }
+        return rows;
+    }
+
+    private static async Task<long> CrossedBooksAsync(TickerRig rig, int instrumentId, CancellationToken ct)
+    {
+        await using var command = rig.Database.DataSource.CreateCommand("SELECT count(*) FROM tick_data WHERE instrument_id = $1 AND bid_price >= ask_price");
+        command.Parameters.AddWithValue(instrumentId);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private sealed record ModeRows(long Rows, long WithBook, long WithVolume, long WithExchangeTime);
 
     private static async Task<List<FyersInstrument>> SymbolMasterAsync(TickerRig rig, CancellationToken ct)
     {

@@ -69,12 +69,65 @@ public sealed class FyersHistoryClientTests(TestServers servers)
         Assert.Equal("199", entry.GetProperty("data").GetProperty("remainingThisMinute").ToString());
     }
 
-    private async Task<TickerRig> StartAsync(string accessToken)
+    [Theory]
+    [InlineData(3, 2, true)]
+    [InlineData(3, 3, false)]
+    [InlineData(1, 1, false)]
+    public async Task A_429_is_tried_again_after_the_delay_until_the_attempts_run_out_and_only_by_the_client(int maxAttempts, int refusals, bool succeeds)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var rig = await StartAsync(FyersTestTokens.Create(FyersTestTokens.SimulatorHsmKey, DateTimeOffset.UtcNow.AddHours(1)), maxAttempts);
+        var client = rig.Services.GetRequiredService<FyersHistoryClient>();
+        var to = DateTimeOffset.UtcNow;
+        var before = await HistoryRequestsAsync(rig, ct);
+        await rig.FaultAsync("history-429", count: refusals);
+
+        if (succeeds)
+        {
+            Assert.NotEmpty(await client.GetHistoryAsync("NSE:INFY-EQ", "1", to.AddMinutes(-10), to, withOpenInterest: false, ct));
+        }
+        else
+        {
+            var error = await Assert.ThrowsAsync<FyersApiException>(() => client.GetHistoryAsync("NSE:INFY-EQ", "1", to.AddMinutes(-10), to, withOpenInterest: false, ct));
+            Assert.Equal(FyersApiErrorKind.RateLimited, error.Error.Kind);
+        }
+
+        // The shared resilience handler would have retried at once on top of these, and hidden the single refusal.
+        Assert.Equal(succeeds ? refusals + 1 : maxAttempts, await HistoryRequestsAsync(rig, ct) - before);
+    }
+
+    [Theory]
+    [InlineData("Fyers:HistoryMaxAttempts", "0")]
+    [InlineData("Fyers:HistoryMaxAttempts", "11")]
+    [InlineData("Fyers:HistoryRetryDelay", "00:00:00")]
+    public async Task A_retry_setting_out_of_range_stops_the_ingestor_at_start(string key, string value)
+    {
+        await using var rig = await TickerRig.StartAsync(servers, "fyers_history_options", ticksPerSecond: 10, new Dictionary<string, string?>
+        {
+            ["Broker:Kind"] = "fyers",
+            [key] = value,
+        });
+
+        var error = Record.Exception(rig.StartIngestor);
+
+        Assert.NotNull(error);
+        Assert.Contains(key.Split(':')[1], error.ToString(), StringComparison.Ordinal);
+    }
+
+    private static async Task<long> HistoryRequestsAsync(TickerRig rig, CancellationToken ct)
+    {
+        using var stats = JsonDocument.Parse(await rig.Simulator.GetStringAsync("/_sim/stats", ct));
+        return stats.RootElement.GetProperty("fyers").GetProperty("history").GetProperty("requests").GetInt64();
+    }
+
+    private async Task<TickerRig> StartAsync(string accessToken, int maxAttempts = 3)
     {
         var rig = await TickerRig.StartAsync(servers, "fyers_history", ticksPerSecond: 10, new Dictionary<string, string?>
         {
             ["Broker:Kind"] = "fyers",
             ["Fyers:AccessToken"] = accessToken,
+            ["Fyers:HistoryRetryDelay"] = "00:00:00.100",
+            ["Fyers:HistoryMaxAttempts"] = maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         rig.Configure("Fyers:ApiBaseUrl", rig.SimulatorUrl.ToString());
         // Nothing to map: the start-up symbol-master sync finds the simulator's files.
