@@ -15,7 +15,9 @@ public sealed class IngestorHandoverTests(TestServers servers)
         var ct = TestContext.Current.CancellationToken;
         await using var rig = await MarketRig.StartKiteAroundTheClockAsync(servers, "e2e_handover", new Dictionary<string, string?>
         {
-            ["Leases:Duration"] = "00:00:02",
+            // A stopping Ingestor releases its leases, so their lifetime never slows this test; a long one keeps a pause of
+            // a starved test process from being taken for a death (a takeover the test did not ask for).
+            ["Leases:Duration"] = "00:00:15",
             ["Leases:RenewInterval"] = "00:00:00.500",
         });
         rig.StartIngestor();
