@@ -234,6 +234,32 @@ internal sealed class Stack : IAsyncDisposable
         return (root.GetProperty("totalPackets").GetInt64(), subscribed);
     }
 
+    /// <summary>Has the simulator send heartbeats only for <paramref name="seconds"/>, and waits until the Ingestor's writer has committed what it queued.</summary>
+    public async Task QuietFeedAsync(int seconds, CancellationToken cancellationToken)
+    {
+        using var response = await Http.PostAsJsonAsync(new Uri(SimulatorUrl, "/_sim/faults"), new { kind = "quiet", seconds }, cancellationToken);
+        await EnsureSuccessAsync(response, "quiet fault");
+        var deadline = DateTime.UtcNow + StartTimeout;
+        var (packets, _) = await SimulatorStatsAsync(cancellationToken);
+        while (true)
+        {
+            await Task.Delay(500, cancellationToken);
+            var (now, _) = await SimulatorStatsAsync(cancellationToken);
+            var metrics = await IngestorMetricsAsync(cancellationToken);
+            if (now == packets && metrics.Sum("tradinghelper_tick_writer_channel_depth") == 0)
+            {
+                // The last batch may still be committing; one more flush interval and a commit's worth of time.
+                await Task.Delay(1000, cancellationToken);
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The Ingestor did not drain its writer after the feed went quiet.");
+            }
+            packets = now;
+        }
+    }
+
     public async Task<Scrape> IngestorMetricsAsync(CancellationToken cancellationToken) =>
         Scrape.Parse(await Http.GetStringAsync(new Uri(IngestorUrl, "/metrics"), cancellationToken));
 
