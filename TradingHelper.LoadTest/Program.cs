@@ -19,6 +19,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
                  --no-fsync (PostgreSQL without fsync/synchronous_commit) --keep (keep logs and data folder)
                  --ceiling-seconds S (ingest: raw COPY into tick_data before the feed; default 15, 0 skips)
                  --ceiling-batch N (rows per COPY transaction, default 10000) --ceiling-connections N (default 1)
+                 --ingestor-env KEY=VALUE, --api-env KEY=VALUE (repeatable; settings for that service)
         Needs Release builds: dotnet build TradingHelper.sln -c Release
         """);
     return 0;

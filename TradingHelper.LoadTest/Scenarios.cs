@@ -12,6 +12,9 @@ internal sealed record Options(int Rate, int Duration, int Warmup, int Instrumen
 
     public int CeilingConnections { get; init; } = 1;
 
+    /// <summary>KEY=VALUE settings for the Api, e.g. Api__Subscriptions__HistoryDays=0 to subscribe without the history backfill.</summary>
+    public string[] ApiEnvironment { get; init; } = [];
+
     public static Options Parse(ReadOnlySpan<string> args, string scenario)
     {
         var options = scenario switch
@@ -38,6 +41,12 @@ internal sealed record Options(int Rate, int Duration, int Warmup, int Instrumen
                 "--ceiling-seconds" => options with { CeilingSeconds = Math.Min(Next(args, ref i), 600) },
                 "--ceiling-batch" => options with { CeilingBatch = Math.Clamp(Next(args, ref i), 1, 1_000_000) },
                 "--ceiling-connections" => options with { CeilingConnections = Math.Clamp(Next(args, ref i), 1, 16) },
+                "--api-env" => options with
+                {
+                    ApiEnvironment = ++i < args.Length && args[i].Contains('=', StringComparison.Ordinal)
+                        ? [.. options.ApiEnvironment, args[i]]
+                        : throw new ArgumentException("--api-env takes KEY=VALUE."),
+                },
                 "--no-fsync" => options with { Durable = false },
                 "--keep" => options with { Keep = true },
                 // For experiments with the Ingestor's settings, e.g. --ingestor-env TickWriter__BatchSize=20000.
@@ -55,7 +64,7 @@ internal sealed record Options(int Rate, int Duration, int Warmup, int Instrumen
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"rate {Rate}/s, duration {Duration} s, warm-up {Warmup} s, instruments {Instruments} ({Mode}), clients {Clients}, "
-        + $"PostgreSQL {(Durable ? "durable (fsync on)" : "fsync off")}, Ingestor env [{string.Join(' ', IngestorEnvironment)}], "
+        + $"PostgreSQL {(Durable ? "durable (fsync on)" : "fsync off")}, Ingestor env [{string.Join(' ', IngestorEnvironment)}], Api env [{string.Join(' ', ApiEnvironment)}], "
         + $"COPY ceiling {(CeilingSeconds > 0 ? $"{CeilingSeconds} s × {CeilingConnections} connection(s) × {CeilingBatch}-row batches" : "off")}");
 
     /// <summary>The simulator's real universe holds 188 instruments; each synthetic stock adds two (the stock and its future).</summary>
@@ -70,7 +79,7 @@ internal static partial class Scenarios
 
     private static async Task<Stack> StartAndSubscribeAsync(Options options, CancellationToken cancellationToken, Func<Stack, int[], Task>? beforeSubscribe = null)
     {
-        var stack = await Stack.StartAsync(new StackOptions(options.Rate, options.ExtraStocks, options.Durable, options.Keep, options.IngestorEnvironment), cancellationToken);
+        var stack = await Stack.StartAsync(new StackOptions(options.Rate, options.ExtraStocks, options.Durable, options.Keep, options.IngestorEnvironment, options.ApiEnvironment), cancellationToken);
         try
         {
             await stack.SyncInstrumentsAsync(Math.Max(options.Instruments, 1), cancellationToken);
