@@ -5,6 +5,7 @@ using TradingHelper.LoadTest;
 
 // Usage: dotnet run -c Release --project TradingHelper.LoadTest -- <ingest|latency|memory|candles|option-chain> [--rate N] [--duration S]
 //        [--instruments N] [--clients N] [--warmup S] [--mode full|quote|ltp] [--no-fsync] [--keep]
+//        [--ceiling-seconds S] [--ceiling-batch N] [--ceiling-connections N]
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("""
@@ -16,6 +17,9 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
           option-chain  GET /api/option-chain of 200 contracts with a session of ticks each stored
         options: --rate N (simulator ticks/s) --duration S --warmup S --instruments N --clients N --mode full|quote|ltp
                  --no-fsync (PostgreSQL without fsync/synchronous_commit) --keep (keep logs and data folder)
+                 --ceiling-seconds S (ingest: raw COPY into tick_data before the feed; default 15, 0 skips)
+                 --ceiling-batch N (rows per COPY transaction, default 10000) --ceiling-connections N (default 1)
+                 --ingestor-env KEY=VALUE, --api-env KEY=VALUE (repeatable; settings for that service)
         Needs Release builds: dotnet build TradingHelper.sln -c Release
         """);
     return 0;

@@ -5,6 +5,16 @@ namespace TradingHelper.LoadTest;
 
 internal sealed record Options(int Rate, int Duration, int Warmup, int Instruments, int Clients, string Mode, bool Durable, bool Keep, string[] IngestorEnvironment)
 {
+    /// <summary>Seconds of raw COPY measured before the feed starts (ingest only; 0 skips it).</summary>
+    public int CeilingSeconds { get; init; }
+
+    public int CeilingBatch { get; init; } = 10_000;
+
+    public int CeilingConnections { get; init; } = 1;
+
+    /// <summary>KEY=VALUE settings for the Api, e.g. Api__Subscriptions__HistoryDays=0 to subscribe without the history backfill.</summary>
+    public string[] ApiEnvironment { get; init; } = [];
+
     public static Options Parse(ReadOnlySpan<string> args, string scenario)
     {
         var options = scenario switch
@@ -12,7 +22,7 @@ internal sealed record Options(int Rate, int Duration, int Warmup, int Instrumen
             "latency" => new Options(5_000, 30, 5, 188, 10, "quote", true, false, []),
             "memory" => new Options(5_000, 60, 10, 1_000, 0, "full", true, false, []),
             "candles" or "option-chain" => new Options(100, 0, 0, 0, 0, "full", true, false, []),
-            _ => new Options(100_000, 30, 5, 188, 0, "full", true, false, []),
+            _ => new Options(100_000, 30, 5, 188, 0, "full", true, false, []) { CeilingSeconds = 15 },
         };
         for (var i = 0; i < args.Length; i++)
         {
@@ -28,6 +38,15 @@ internal sealed record Options(int Rate, int Duration, int Warmup, int Instrumen
                 "--instruments" => options with { Instruments = Math.Clamp(Next(args, ref i), 1, 20_000) },
                 "--clients" => options with { Clients = Math.Clamp(Next(args, ref i), 0, 400) },
                 "--mode" => options with { Mode = ++i < args.Length && args[i] is "full" or "quote" or "ltp" ? args[i] : throw new ArgumentException("--mode is full, quote or ltp.") },
+                "--ceiling-seconds" => options with { CeilingSeconds = Math.Min(Next(args, ref i), 600) },
+                "--ceiling-batch" => options with { CeilingBatch = Math.Clamp(Next(args, ref i), 1, 1_000_000) },
+                "--ceiling-connections" => options with { CeilingConnections = Math.Clamp(Next(args, ref i), 1, 16) },
+                "--api-env" => options with
+                {
+                    ApiEnvironment = ++i < args.Length && args[i].Contains('=', StringComparison.Ordinal)
+                        ? [.. options.ApiEnvironment, args[i]]
+                        : throw new ArgumentException("--api-env takes KEY=VALUE."),
+                },
                 "--no-fsync" => options with { Durable = false },
                 "--keep" => options with { Keep = true },
                 // For experiments with the Ingestor's settings, e.g. --ingestor-env TickWriter__BatchSize=20000.
@@ -45,7 +64,8 @@ internal sealed record Options(int Rate, int Duration, int Warmup, int Instrumen
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"rate {Rate}/s, duration {Duration} s, warm-up {Warmup} s, instruments {Instruments} ({Mode}), clients {Clients}, "
-        + $"PostgreSQL {(Durable ? "durable (fsync on)" : "fsync off")}, Ingestor env [{string.Join(' ', IngestorEnvironment)}]");
+        + $"PostgreSQL {(Durable ? "durable (fsync on)" : "fsync off")}, Ingestor env [{string.Join(' ', IngestorEnvironment)}], Api env [{string.Join(' ', ApiEnvironment)}], "
+        + $"COPY ceiling {(CeilingSeconds > 0 ? $"{CeilingSeconds} s × {CeilingConnections} connection(s) × {CeilingBatch}-row batches" : "off")}");
 
     /// <summary>The simulator's real universe holds 188 instruments; each synthetic stock adds two (the stock and its future).</summary>
     public int ExtraStocks => Math.Max(0, (Instruments - Scenarios.RealUniverse + 1) / 2);
@@ -57,15 +77,19 @@ internal static partial class Scenarios
     private const string TicksWritten = "tradinghelper_ticks_written_total";
     private const string TickLatency = "tradinghelper_tick_latency_seconds";
 
-    private static async Task<Stack> StartAndSubscribeAsync(Options options, CancellationToken cancellationToken)
+    private static async Task<Stack> StartAndSubscribeAsync(Options options, CancellationToken cancellationToken, Func<Stack, int[], Task>? beforeSubscribe = null)
     {
-        var stack = await Stack.StartAsync(new StackOptions(options.Rate, options.ExtraStocks, options.Durable, options.Keep, options.IngestorEnvironment), cancellationToken);
+        var stack = await Stack.StartAsync(new StackOptions(options.Rate, options.ExtraStocks, options.Durable, options.Keep, options.IngestorEnvironment, options.ApiEnvironment), cancellationToken);
         try
         {
             await stack.SyncInstrumentsAsync(Math.Max(options.Instruments, 1), cancellationToken);
             if (options.Instruments > 0 && options.Duration > 0)
             {
                 var ids = await stack.InstrumentIdsAsync(options.Instruments, cancellationToken);
+                if (beforeSubscribe is not null)
+                {
+                    await beforeSubscribe(stack, ids);
+                }
                 await stack.SubscribeAsync(ids, options.Mode, cancellationToken);
                 await stack.WaitForStreamingAsync(ids.Length, cancellationToken);
             }
@@ -104,17 +128,40 @@ internal static partial class Scenarios
     /// <summary>The ingest and memory scenarios: a steady feed, committed rate, commit latency, RSS and CPU per process.</summary>
     public static async Task<string> IngestAsync(Options options, CancellationToken cancellationToken)
     {
-        await using var stack = await StartAndSubscribeAsync(options, cancellationToken);
+        // The ceiling runs on the same server and table just before the feed starts and again after the window with the
+        // feed silenced, so the ratio is not an artefact of the shared machine's load changing between the two figures.
+        CeilingResult? before = null;
+        await using var stack = await StartAndSubscribeAsync(options, cancellationToken,
+            options.CeilingSeconds > 0 && options.Instruments > 0
+                ? async (s, ids) =>
+                {
+                    before = await MeasureCeilingAsync(s, ids, options, cancellationToken);
+                    await s.ScalarAsync<int>("TRUNCATE tick_data; SELECT 0", cancellationToken);
+                }
+                : null);
         var report = new System.Text.StringBuilder();
         await Task.Delay(TimeSpan.FromSeconds(options.Warmup), cancellationToken);
         var window = await MeasureWindowAsync(stack, options, report, cancellationToken);
         var rows = await stack.ScalarAsync<long>("SELECT count(*) FROM tick_data", cancellationToken);
         report.AppendLine(CultureInfo.InvariantCulture, $"tick_data rows after the run: {rows:N0} (whole run, warm-up included)");
-        _ = window;
+        if (before is not null)
+        {
+            await stack.QuietFeedAsync(options.CeilingSeconds + 30, cancellationToken);
+            var ids = await stack.InstrumentIdsAsync(options.Instruments, cancellationToken);
+            var after = await MeasureCeilingAsync(stack, ids, options, cancellationToken);
+            var ceiling = (before.RowsPerSecond + after.RowsPerSecond) / 2;
+            report.AppendLine("before the feed: " + Describe(before));
+            report.AppendLine("after the feed:  " + Describe(after));
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"end-to-end / ceiling: {window.CommittedPerSecond:N0} / {ceiling:N0} (mean of both) = {window.CommittedPerSecond / ceiling:P0}; tick→commit p99 {window.P99 * 1000:F1} ms; load average during the window {window.LoadAverage}");
+        }
         return report.ToString();
     }
 
-    private static async Task<Sample> MeasureWindowAsync(Stack stack, Options options, System.Text.StringBuilder report, CancellationToken cancellationToken)
+    /// <summary>The headline figures of a measured window.</summary>
+    private sealed record Window(double CommittedPerSecond, double P99, string LoadAverage);
+
+    private static async Task<Window> MeasureWindowAsync(Stack stack, Options options, System.Text.StringBuilder report, CancellationToken cancellationToken)
     {
         stack.ThrowIfAnyExited();
         var before = await Sample.TakeAsync(stack, cancellationToken);
@@ -144,10 +191,15 @@ internal static partial class Scenarios
         report.AppendLine(CultureInfo.InvariantCulture, $"Ingestor RSS: max {rss.DefaultIfEmpty().Max() / 1048576.0:F0} MB, mean {rss.DefaultIfEmpty().Average() / 1048576.0:F0} MB, last {rss.LastOrDefault() / 1048576.0:F0} MB");
         // VmRSS counts mapped assemblies (file-backed) and the runtime's double-mapped JIT code (shared, W^X) as well as the heap; the split says which grew.
         var pid = stack.Ingestor.Pid;
+        var anonymous = Proc.RssBytes(pid, "RssAnon:") / 1048576.0;
+        var gcCommitted = metrics.Sum("dotnet_gc_last_collection_memory_committed_size_bytes") / 1048576.0;
         report.AppendLine(CultureInfo.InvariantCulture,
-            $"Ingestor RSS split at end: anonymous {Proc.RssBytes(pid, "RssAnon:") / 1048576.0:F0} MB, file-backed {Proc.RssBytes(pid, "RssFile:") / 1048576.0:F0} MB, shared {Proc.RssBytes(pid, "RssShmem:") / 1048576.0:F0} MB; GC heap after last GC {metrics.Sum("dotnet_gc_last_collection_heap_size_bytes") / 1048576.0:F0} MB, GC committed {metrics.Sum("dotnet_gc_last_collection_memory_committed_size_bytes") / 1048576.0:F0} MB");
+            $"Ingestor RSS split at end: anonymous {anonymous:F0} MB, file-backed {Proc.RssBytes(pid, "RssFile:") / 1048576.0:F0} MB, shared {Proc.RssBytes(pid, "RssShmem:") / 1048576.0:F0} MB; GC heap after last GC {metrics.Sum("dotnet_gc_last_collection_heap_size_bytes") / 1048576.0:F0} MB, GC committed {gcCommitted:F0} MB");
+        // Anonymous pages the GC did not commit are the runtime's own: JIT code and data, thread stacks, native buffers.
+        report.AppendLine(CultureInfo.InvariantCulture, $"Ingestor managed vs native: managed (GC committed) {gcCommitted:F0} MB, native anonymous (anonymous − GC committed) {Math.Max(0, anonymous - gcCommitted):F0} MB");
         report.AppendLine(CultureInfo.InvariantCulture, $"CPU cores used: simulator {Cores(before.SimulatorCpu, after.SimulatorCpu):F2}, Ingestor {Cores(before.IngestorCpu, after.IngestorCpu):F2}, PostgreSQL {Cores(before.PostgresCpu, after.PostgresCpu):F2}, Redis {Cores(before.RedisCpu, after.RedisCpu):F2}, Api {Cores(before.ApiCpu, after.ApiCpu):F2}, harness {Cores(before.HarnessCpu, after.HarnessCpu):F2}");
-        report.AppendLine(CultureInfo.InvariantCulture, $"load average: {Proc.LoadAverage()}");
-        return after;
+        var load = Proc.LoadAverage();
+        report.AppendLine(CultureInfo.InvariantCulture, $"load average: {load}");
+        return new Window((after.Written - before.Written) / seconds, p99, load);
     }
 }

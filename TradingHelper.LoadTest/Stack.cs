@@ -6,7 +6,7 @@ using Npgsql;
 namespace TradingHelper.LoadTest;
 
 /// <summary>What to start: the simulator's rate and universe, and how PostgreSQL commits.</summary>
-internal sealed record StackOptions(int TicksPerSecond, int ExtraStocks, bool DurablePostgres, bool KeepFiles, string[] IngestorEnvironment);
+internal sealed record StackOptions(int TicksPerSecond, int ExtraStocks, bool DurablePostgres, bool KeepFiles, string[] IngestorEnvironment, string[] ApiEnvironment);
 
 /// <summary>
 /// PostgreSQL, Redis, the simulator, the Ingestor and the Api as child processes on free loopback ports, all in one
@@ -116,10 +116,7 @@ internal sealed class Stack : IAsyncDisposable
         };
 
         var ingestorEnvironment = new Dictionary<string, string>(common);
-        foreach (var pair in options.IngestorEnvironment)
-        {
-            ingestorEnvironment[pair[..pair.IndexOf('=', StringComparison.Ordinal)]] = pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..];
-        }
+        AddSettings(ingestorEnvironment, options.IngestorEnvironment);
         var ingestorPort = FreePort.Next();
         IngestorUrl = new Uri($"http://127.0.0.1:{ingestorPort}");
         var spool = Path.Combine(_root, "spool");
@@ -137,10 +134,9 @@ internal sealed class Stack : IAsyncDisposable
 
         var apiPort = FreePort.Next();
         ApiUrl = new Uri($"http://127.0.0.1:{apiPort}");
-        Api = Child.Start("api", "dotnet", [apiDll], new Dictionary<string, string>(common)
-        {
-            ["ASPNETCORE_URLS"] = ApiUrl.ToString(),
-        }, _root, Path.GetDirectoryName(apiDll));
+        var apiEnvironment = new Dictionary<string, string>(common) { ["ASPNETCORE_URLS"] = ApiUrl.ToString() };
+        AddSettings(apiEnvironment, options.ApiEnvironment);
+        Api = Child.Start("api", "dotnet", [apiDll], apiEnvironment, _root, Path.GetDirectoryName(apiDll));
         _owned.Add(Api);
         await WaitAliveAsync(Api, new Uri(ApiUrl, "/alive"), cancellationToken);
     }
@@ -232,6 +228,32 @@ internal sealed class Stack : IAsyncDisposable
             subscribed += connection.GetProperty("subscriptions").GetInt32();
         }
         return (root.GetProperty("totalPackets").GetInt64(), subscribed);
+    }
+
+    /// <summary>Has the simulator send heartbeats only for <paramref name="seconds"/>, and waits until the Ingestor's writer has committed what it queued.</summary>
+    public async Task QuietFeedAsync(int seconds, CancellationToken cancellationToken)
+    {
+        using var response = await Http.PostAsJsonAsync(new Uri(SimulatorUrl, "/_sim/faults"), new { kind = "quiet", seconds }, cancellationToken);
+        await EnsureSuccessAsync(response, "quiet fault");
+        var deadline = DateTime.UtcNow + StartTimeout;
+        var (packets, _) = await SimulatorStatsAsync(cancellationToken);
+        while (true)
+        {
+            await Task.Delay(500, cancellationToken);
+            var (now, _) = await SimulatorStatsAsync(cancellationToken);
+            var metrics = await IngestorMetricsAsync(cancellationToken);
+            if (now == packets && metrics.Sum("tradinghelper_tick_writer_channel_depth") == 0)
+            {
+                // The last batch may still be committing; one more flush interval and a commit's worth of time.
+                await Task.Delay(1000, cancellationToken);
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The Ingestor did not drain its writer after the feed went quiet.");
+            }
+            packets = now;
+        }
     }
 
     public async Task<Scrape> IngestorMetricsAsync(CancellationToken cancellationToken) =>
@@ -328,6 +350,14 @@ internal sealed class Stack : IAsyncDisposable
                 throw new TimeoutException($"The Ingestor did not create the schema:\n{Ingestor.Tail(40)}");
             }
             await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    private static void AddSettings(Dictionary<string, string> environment, string[] pairs)
+    {
+        foreach (var pair in pairs)
+        {
+            environment[pair[..pair.IndexOf('=', StringComparison.Ordinal)]] = pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..];
         }
     }
 

@@ -15,6 +15,10 @@ public sealed class CandleOptions
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00", ErrorMessage = "Candles:RefreshLookback must be between 1 minute and 1 day.")]
     public TimeSpan RefreshLookback { get; set; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>The largest share of time the refresher may keep the database busy; slow runs wait longer before the next.</summary>
+    [Range(0.05, 1.0, ErrorMessage = "Candles:MaxBusyShare must be between 0.05 and 1.")]
+    public double MaxBusyShare { get; set; } = 0.25;
+
     /// <summary>The largest span of ticks recomputed in one transaction while catching up after an outage.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00", ErrorMessage = "Candles:CatchUpStep must be between 1 minute and 1 day.")]
     public TimeSpan CatchUpStep { get; set; } = TimeSpan.FromHours(1);

@@ -33,6 +33,30 @@ public sealed class LiveTickContractTests(ApiTestContext context) : IClassFixtur
         await messages.UnsubscribeAsync();
     }
 
+    [Fact]
+    public async Task Each_publish_sends_exactly_its_own_batch_when_the_buffer_is_reused()
+    {
+        var options = new LiveTickOptions { Channel = $"test:ticks:{Guid.NewGuid():N}", QuotesKey = $"test:quotes:{Guid.NewGuid():N}" };
+        var messages = await context.Redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(options.Channel));
+        var publisher = new LiveTickPublisher(context.Redis, Options.Create(options));
+        LiveTick[] larger = [Tick(5, 22450.05m), Tick(6, 101.5m), Tick(7, 3.05m), Tick(8, 1999.95m)];
+        LiveTick[] smaller = [Tick(9, 0.05m)];
+
+        await publisher.PublishAsync(larger);
+        await publisher.PublishAsync(smaller);
+        await publisher.PublishAsync(larger);
+
+        // The smaller batch in between must not carry the tail of the larger one before it, nor spoil the one after.
+        foreach (var expected in new[] { larger, smaller, larger })
+        {
+            var message = await messages.ReadAsync(TestContext.Current.CancellationToken);
+            var json = new System.Buffers.ArrayBufferWriter<byte>();
+            LiveTickJson.WriteBatch(json, expected);
+            Assert.Equal(json.WrittenSpan.ToArray(), (byte[])message.Message!);
+        }
+        await messages.UnsubscribeAsync();
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task The_batcher_publishes_queued_ticks_in_order_and_refuses_them_when_full()
     {

@@ -13,6 +13,17 @@ public sealed class CandleRefresherTests(TestServers servers)
 {
     private const int Future = 7;
 
+    [Theory]
+    [InlineData(0.2, 0.25, 4.8)] // a quick run keeps the interval from start to start
+    [InlineData(12.0, 0.25, 36.0)] // a run longer than the interval waits three times its length at a 25 % share
+    [InlineData(4.0, 0.5, 4.0)] // half the time at most: wait as long as the run took
+    public void A_slow_refresh_waits_long_enough_to_leave_the_database_to_the_tick_writer(double tookSeconds, double maxBusyShare, double pauseSeconds)
+    {
+        var pause = CandleRefresher.PauseAfter(TimeSpan.FromSeconds(tookSeconds), TimeSpan.FromSeconds(5), maxBusyShare);
+
+        Assert.Equal(pauseSeconds, pause.TotalSeconds, precision: 6);
+    }
+
     [Fact]
     public async Task Refreshing_again_changes_nothing_and_a_late_tick_updates_its_candle()
     {
