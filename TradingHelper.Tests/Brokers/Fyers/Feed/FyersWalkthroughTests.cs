@@ -1,11 +1,8 @@
-extern alias api;
-
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using TradingHelper.Ingestor.Brokers.Fyers;
 using TradingHelper.Tests.Api;
@@ -22,40 +19,19 @@ namespace TradingHelper.Tests.Brokers.Fyers.Feed;
 /// </summary>
 public sealed class FyersWalkthroughTests(TestServers servers)
 {
-    private const string AppId = "SIMFYERS-100";
     private const string Secret = "sim_fyers_secret";
 
     [Fact]
     public async Task A_new_user_logs_in_syncs_subscribes_in_every_mode_backfills_a_month_without_a_breach_and_sees_depth()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var rig = await TickerRig.StartAsync(servers, "fyers_walkthrough", ticksPerSecond: 100, new Dictionary<string, string?>
-        {
-            ["Broker:Kind"] = "fyers",
-            ["Fyers:AppId"] = AppId,
-            ["Fyers:SecretKey"] = Secret,
-            ["Fyers:TokenRetryInterval"] = "00:10:00",
-            ["Fyers:SessionCheckInterval"] = "00:00:00.100",
-            ["Commands:PollInterval"] = "00:00:00.020",
-            ["Backfill:ScanInterval"] = "00:00:01",
-        });
-        rig.Configure("Fyers:DataSocketUrl", $"ws://127.0.0.1:{rig.SimulatorUrl.Port}/hsm/v1-5/prod");
-        rig.Configure("Fyers:ApiBaseUrl", rig.SimulatorUrl.ToString());
-        rig.Configure("Fyers:SymbolMasterUrl", new Uri(rig.SimulatorUrl, "/sym_details/").ToString());
-        rig.StartIngestor();
-        await using var apiHost = new ServiceFactory<api::Program>(rig.Database.ConnectionString, rig.Redis, new Dictionary<string, string?>
-        {
-            ["Api:ApiKey"] = ApiTestContext.ApiKey,
-            ["Fyers:AppId"] = AppId,
-            ["Fyers:LoginUrl"] = new Uri(rig.SimulatorUrl, "/api/v3/generate-authcode").ToString(),
-        });
-        using var browser = apiHost.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        await using var login = await FyersLoginRig.StartAsync(servers, "fyers_walkthrough", Secret, streams: true, ticksPerSecond: 100,
+            new Dictionary<string, string?> { ["Backfill:ScanInterval"] = "00:00:01" });
+        var rig = login.Rig;
+        var browser = login.Browser;
 
         // Log in: the Api's redirect, Fyers' (the simulator's) login page, the callback.
-        using (var redirect = await browser.GetAsync("/api/brokers/fyers/login", ct))
-        using (var fyers = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }))
-        using (var back = await fyers.GetAsync(redirect.Headers.Location, ct))
-        using (var callback = await browser.GetAsync(back.Headers.Location!.PathAndQuery, ct))
+        using (var callback = await login.LogInAsync())
         {
             Assert.Equal(HttpStatusCode.OK, callback.StatusCode);
         }
