@@ -37,6 +37,10 @@ public sealed partial class KiteTickerConnection : IDisposable
     private readonly FeedSocket _feed;
     private Dictionary<uint, DesiredSubscription> _desired = Nothing;
     private Dictionary<uint, DesiredSubscription> _onServer = Nothing;
+    // What the read loop stores ticks under: every token subscribed on this socket, including those unsubscribed since.
+    // Ticks the broker sent before it took an unsubscribe are still ticks received, and after a handover to another
+    // Ingestor they are the only copies (the new holder subscribes only after this one let go).
+    private Dictionary<uint, DesiredSubscription> _receiving = Nothing;
     private ClientWebSocket? _socket;
     private Tick[] _ticks = new Tick[256];
     private int _state;
@@ -98,6 +102,12 @@ public sealed partial class KiteTickerConnection : IDisposable
                 return;
             }
             var onServer = Volatile.Read(ref _onServer);
+            var receiving = new Dictionary<uint, DesiredSubscription>(Volatile.Read(ref _receiving));
+            foreach (var (token, subscription) in shard)
+            {
+                receiving[token] = subscription;
+            }
+            Volatile.Write(ref _receiving, receiving);
             await SendChangesAsync(socket, onServer, shard, cancellationToken);
             Volatile.Write(ref _onServer, shard);
         }
@@ -250,6 +260,7 @@ public sealed partial class KiteTickerConnection : IDisposable
         {
             // Kite keeps subscriptions per socket: a new socket starts with none, whatever the old one had.
             var desired = Volatile.Read(ref _desired);
+            Volatile.Write(ref _receiving, desired);
             await SendChangesAsync(socket, Nothing, desired, cancellationToken);
             _socket = socket;
             Volatile.Write(ref _onServer, desired);
@@ -398,11 +409,11 @@ public sealed partial class KiteTickerConnection : IDisposable
         {
             _ticks = new Tick[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity)];
         }
-        var map = Volatile.Read(ref _desired);
+        var map = Volatile.Read(ref _receiving);
         var count = 0;
         while (reader.TryReadNext(out var tick))
         {
-            // A token just unsubscribed, or one Kite sent unasked: nothing to store it under.
+            // A token Kite sent unasked: nothing to store it under.
             if (count == _ticks.Length || !map.TryGetValue(tick.InstrumentToken, out var subscription))
             {
                 continue;
