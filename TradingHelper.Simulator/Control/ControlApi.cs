@@ -17,12 +17,13 @@ internal static class ControlApi
         ["token-error"] = FaultKind.TokenError,
         ["history-429"] = FaultKind.History429,
         ["token-expired"] = FaultKind.TokenExpired,
+        ["late-unsubscribe"] = FaultKind.LateUnsubscribe,
     };
 
     public static WebApplication MapSimulatorControl(this WebApplication app)
     {
         var api = app.MapGroup("/_sim").WithTags("Simulator");
-        api.MapPost("/faults", InjectAsync).WithName("InjectFault").WithSummary("Arm a fault: close, stall, quiet, malformed, truncated, token-error, history-429 or token-expired");
+        api.MapPost("/faults", InjectAsync).WithName("InjectFault").WithSummary("Arm a fault: close, stall, quiet, malformed, truncated, token-error, history-429, token-expired or late-unsubscribe");
         api.MapDelete("/faults", Clear).WithName("ClearFaults").WithSummary("Disarm every pending fault");
         api.MapGet("/stats", GetStats).WithName("Stats").WithSummary("Packets sent, per connection and per instrument token");
         return app;
@@ -69,6 +70,9 @@ internal static class ControlApi
                 break;
             case FaultKind.History429:
                 faults.FailNextHistory(count);
+                break;
+            case FaultKind.LateUnsubscribe:
+                faults.DelayNextUnsubscribes(count, TimeSpan.FromSeconds(seconds));
                 break;
             case FaultKind.TokenExpired:
                 // Expired first, so the redialling clients are refused; the open sockets close as Fyers drops a lapsed session.

@@ -7,6 +7,8 @@ internal sealed class FaultInjector(TimeProvider time)
     private long _quietUntilTicks;
     private int _tokenErrors;
     private int _history429s;
+    private int _lateUnsubscribes;
+    private long _unsubscribeDelayTicks;
 
     public bool IsStalled => time.GetUtcNow().UtcTicks < Interlocked.Read(ref _stalledUntilTicks);
 
@@ -21,6 +23,16 @@ internal sealed class FaultInjector(TimeProvider time)
 
     public void FailNextHistory(int count) => Interlocked.Exchange(ref _history429s, count);
 
+    public void DelayNextUnsubscribes(int count, TimeSpan delay)
+    {
+        Interlocked.Exchange(ref _unsubscribeDelayTicks, delay.Ticks);
+        Interlocked.Exchange(ref _lateUnsubscribes, count);
+    }
+
+    /// <summary>How late this unsubscribe is taken: zero unless one of the armed late unsubscribes is left.</summary>
+    public TimeSpan TakeUnsubscribeDelay() =>
+        TryTake(ref _lateUnsubscribes) ? TimeSpan.FromTicks(Interlocked.Read(ref _unsubscribeDelayTicks)) : TimeSpan.Zero;
+
     /// <summary>True when this call must fail with a token error; each armed failure is used once.</summary>
     public bool TakeTokenError() => TryTake(ref _tokenErrors);
 
@@ -32,6 +44,7 @@ internal sealed class FaultInjector(TimeProvider time)
         Interlocked.Exchange(ref _quietUntilTicks, 0);
         Interlocked.Exchange(ref _tokenErrors, 0);
         Interlocked.Exchange(ref _history429s, 0);
+        Interlocked.Exchange(ref _lateUnsubscribes, 0);
     }
 
     private static bool TryTake(ref int remaining)

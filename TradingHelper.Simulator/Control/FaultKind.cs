@@ -26,4 +26,7 @@ internal enum FaultKind
 
     /// <summary>Fyers only: every access token issued so far lapses, as at 06:00 IST; the data sockets close and only a new login is accepted.</summary>
     TokenExpired,
+
+    /// <summary>Kite ticker: the next unsubscribe requests are taken some seconds late, their tokens streaming meanwhile, as a broker streams until a request in flight reaches it.</summary>
+    LateUnsubscribe,
 }

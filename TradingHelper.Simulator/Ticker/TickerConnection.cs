@@ -122,6 +122,11 @@ internal sealed class TickerConnection : SimulatedSocket
 
     private async Task HandleAsync(KiteClientRequest request, CancellationToken cancellationToken)
     {
+        if (request.Action == KiteClientAction.Unsubscribe && Faults.TakeUnsubscribeDelay() is { Ticks: > 0 } late)
+        {
+            // The read loop waits, so later requests stay behind this one, in order, as on the wire.
+            await Task.Delay(late, Time, cancellationToken).ConfigureAwait(false);
+        }
         List<InstrumentState> subscribed = [];
         var refused = 0;
         // Outside the session there is nothing to push: the first tick comes when the exchange opens.

@@ -192,6 +192,42 @@ public sealed class KiteTickerEndToEndTests(TestServers servers)
     }
 
     [Fact]
+    public async Task Ticks_that_arrive_after_an_unsubscribe_went_out_are_stored()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var rig = await TickerRig.StartAsync(servers, "ticker_late_unsubscribe", ticksPerSecond: 100, new Dictionary<string, string?>
+        {
+            ["Kite:SubscriptionRefreshInterval"] = "01:00:00",
+        });
+        var rows = await SimulatedInstruments.ReadAsync(rig.Simulator, ct);
+        var chosen = rows.Where(row => row is { Segment: "NSE", Type: "EQ" }).Take(2).ToList();
+        var ids = await SimulatedInstruments.InsertAsync(rig.Database, chosen, ct);
+        foreach (var row in chosen)
+        {
+            await SimulatedInstruments.SubscribeAsync(rig.Database, ids[row.Token], "full");
+        }
+        rig.StartIngestor();
+        await TickerRig.UntilAsync(rig.StoredCountsAsync, counts => ids.Values.All(id => counts.GetValueOrDefault(id) > 0), "both instruments stream");
+
+        // The broker takes the unsubscribe two seconds after the Ingestor sent it, as any broker takes a request in flight
+        // a little later: what it streams meanwhile reached the Ingestor and must be stored, not dropped.
+        await rig.FaultAsync("late-unsubscribe", seconds: 2);
+        var leaving = chosen[1].Token;
+        var sentBefore = (await rig.StatsAsync()).PacketsByToken.GetValueOrDefault(leaving);
+        await rig.Database.ExecuteAsync($"UPDATE subscriptions SET active = false WHERE instrument_id = {ids[leaving]}");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(rig.Redis);
+        await new CommandPublisher(redis, Options.Create(new CommandStreamOptions()), TimeProvider.System).PublishAsync(CommandKind.SyncSubscriptions, new { }, ct);
+        await TickerRig.UntilAsync(() => Task.FromResult(rig.Ticker.Connections[0].Assigned.Count), count => count == 1, "the Ingestor lets the instrument go");
+        await TickerRig.UntilAsync(rig.StatsAsync, stats => stats.OpenConnectionSubscriptions.SequenceEqual([1]), "the broker takes the unsubscribe at last");
+
+        await rig.StopIngestorAsync();
+        var sent = (await rig.StatsAsync()).PacketsByToken;
+        var stored = await rig.StoredCountsAsync();
+        Assert.True(sent[leaving] - sentBefore > 50, $"the late unsubscribe let {sent[leaving] - sentBefore} ticks through; the test needs a stream of them");
+        Assert.All(chosen, row => Assert.Equal(sent.GetValueOrDefault(row.Token), stored.GetValueOrDefault(ids[row.Token])));
+    }
+
+    [Fact]
     public async Task Refused_token_invalidates_the_session_and_the_ticker_waits_for_a_new_login_instead_of_redialling()
     {
         var ct = TestContext.Current.CancellationToken;
