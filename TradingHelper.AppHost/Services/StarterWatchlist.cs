@@ -13,11 +13,12 @@ namespace TradingHelper.AppHost.Services;
 internal sealed partial class StarterWatchlist(
     LocalRun run, ResourceNotificationService notifications, IConfiguration configuration, ILogger<StarterWatchlist> logger) : BackgroundService
 {
-    private static readonly string[] Searches =
+    // Each search with the fewest instruments it must find: NIFTY 50 and NIFTY BANK, then each one's futures.
+    private static readonly (string Search, int AtLeast)[] Searches =
     [
-        "/api/instruments?type=INDEX&symbol=NIFTY",
-        "/api/instruments?underlying=NIFTY&type=FUT",
-        "/api/instruments?underlying=BANKNIFTY&type=FUT",
+        ("/api/instruments?type=INDEX&symbol=NIFTY", 2),
+        ("/api/instruments?underlying=NIFTY&type=FUT", 1),
+        ("/api/instruments?underlying=BANKNIFTY&type=FUT", 1),
     ];
 
     // The Ingestor downloads the instrument master at its first start; on a new machine that takes a few seconds.
@@ -63,6 +64,10 @@ internal sealed partial class StarterWatchlist(
         }
     }
 
+    /// <summary>
+    /// The watchlist's tokens once every search finds what it must; the master arrives in pieces on a first start, and a
+    /// watchlist taken half-way would stay half a watchlist. At the deadline, whatever there is.
+    /// </summary>
     private static async Task<List<int>> FindTokensAsync(HttpClient api, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -70,26 +75,29 @@ internal sealed partial class StarterWatchlist(
         var tokens = new List<int>();
         try
         {
-            while (tokens.Count == 0)
+            while (true)
             {
-                foreach (var search in Searches)
+                var found = new List<int>();
+                var complete = true;
+                foreach (var (search, atLeast) in Searches)
                 {
                     using var page = JsonDocument.Parse(await api.GetStringAsync(new Uri(search, UriKind.Relative), deadline.Token).ConfigureAwait(false));
-                    foreach (var instrument in page.RootElement.GetProperty("items").EnumerateArray())
-                    {
-                        tokens.Add(instrument.GetProperty("token").GetInt32());
-                    }
+                    var items = page.RootElement.GetProperty("items");
+                    complete &= items.GetArrayLength() >= atLeast;
+                    found.AddRange(items.EnumerateArray().Select(instrument => instrument.GetProperty("token").GetInt32()));
                 }
-                if (tokens.Count == 0)
+                tokens = found;
+                if (complete)
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(1), deadline.Token).ConfigureAwait(false);
+                    return tokens;
                 }
+                await Task.Delay(TimeSpan.FromSeconds(1), deadline.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            return tokens;
         }
-        return tokens;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscribed a starter watchlist of {Count} instruments (NIFTY 50, NIFTY BANK and their futures)")]
