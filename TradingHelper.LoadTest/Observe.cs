@@ -38,6 +38,10 @@ internal sealed class Scrape
 
     public double Sum(string name) => _samples.Where(s => s.Name == name).Sum(s => s.Value);
 
+    /// <summary>The sum of the samples of <paramref name="name"/> whose labels include <paramref name="label"/> (e.g. <c>gc_heap_generation="gen2"</c>).</summary>
+    public double Sum(string name, string label) =>
+        _samples.Where(s => s.Name == name && s.Labels.Contains(label, StringComparison.Ordinal)).Sum(s => s.Value);
+
     public bool Has(string name) => _samples.Any(s => s.Name == name);
 
     /// <summary>Cumulative bucket counts by upper bound (+Inf as infinity), summed over every other label.</summary>

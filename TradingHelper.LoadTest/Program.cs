@@ -20,6 +20,8 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
                  --ceiling-seconds S (ingest: raw COPY into tick_data before the feed; default 15, 0 skips)
                  --ceiling-batch N (rows per COPY transaction, default 10000) --ceiling-connections N (default 1)
                  --ingestor-env KEY=VALUE, --api-env KEY=VALUE (repeatable; settings for that service)
+                 --ingestor-executable PATH (a published Ingestor, e.g. Native AOT, instead of the Release dll)
+                 --check-stored (ingest/memory: fail unless tick_data holds every tick the simulator sent, exactly once)
         Needs Release builds: dotnet build TradingHelper.sln -c Release
         """);
     return 0;

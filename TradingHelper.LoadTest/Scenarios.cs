@@ -15,6 +15,12 @@ internal sealed record Options(int Rate, int Duration, int Warmup, int Instrumen
     /// <summary>KEY=VALUE settings for the Api, e.g. Api__Subscriptions__HistoryDays=0 to subscribe without the history backfill.</summary>
     public string[] ApiEnvironment { get; init; } = [];
 
+    /// <summary>After the window, silence the feed and fail unless tick_data holds every tick the simulator sent, once.</summary>
+    public bool CheckStored { get; init; }
+
+    /// <summary>A published Ingestor executable (e.g. the Native AOT build) to run instead of the Release build's dll.</summary>
+    public string? IngestorExecutable { get; init; }
+
     public static Options Parse(ReadOnlySpan<string> args, string scenario)
     {
         var options = scenario switch
@@ -47,6 +53,13 @@ internal sealed record Options(int Rate, int Duration, int Warmup, int Instrumen
                         ? [.. options.ApiEnvironment, args[i]]
                         : throw new ArgumentException("--api-env takes KEY=VALUE."),
                 },
+                "--ingestor-executable" => options with
+                {
+                    IngestorExecutable = ++i < args.Length && File.Exists(args[i])
+                        ? Path.GetFullPath(args[i])
+                        : throw new ArgumentException("--ingestor-executable takes the path of a published Ingestor."),
+                },
+                "--check-stored" => options with { CheckStored = true },
                 "--no-fsync" => options with { Durable = false },
                 "--keep" => options with { Keep = true },
                 // For experiments with the Ingestor's settings, e.g. --ingestor-env TickWriter__BatchSize=20000.
@@ -65,6 +78,7 @@ internal sealed record Options(int Rate, int Duration, int Warmup, int Instrumen
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"rate {Rate}/s, duration {Duration} s, warm-up {Warmup} s, instruments {Instruments} ({Mode}), clients {Clients}, "
         + $"PostgreSQL {(Durable ? "durable (fsync on)" : "fsync off")}, Ingestor env [{string.Join(' ', IngestorEnvironment)}], Api env [{string.Join(' ', ApiEnvironment)}], "
+        + $"Ingestor {IngestorExecutable ?? "Release build (JIT)"}, "
         + $"COPY ceiling {(CeilingSeconds > 0 ? $"{CeilingSeconds} s × {CeilingConnections} connection(s) × {CeilingBatch}-row batches" : "off")}");
 
     /// <summary>The simulator's real universe holds 188 instruments; each synthetic stock adds two (the stock and its future).</summary>
@@ -76,10 +90,11 @@ internal static partial class Scenarios
     public const int RealUniverse = 188;
     private const string TicksWritten = "tradinghelper_ticks_written_total";
     private const string TickLatency = "tradinghelper_tick_latency_seconds";
+    private static readonly string[] GcGenerations = ["gen0", "gen1", "gen2", "loh", "poh"];
 
     private static async Task<Stack> StartAndSubscribeAsync(Options options, CancellationToken cancellationToken, Func<Stack, int[], Task>? beforeSubscribe = null)
     {
-        var stack = await Stack.StartAsync(new StackOptions(options.Rate, options.ExtraStocks, options.Durable, options.Keep, options.IngestorEnvironment, options.ApiEnvironment), cancellationToken);
+        var stack = await Stack.StartAsync(new StackOptions(options.Rate, options.ExtraStocks, options.Durable, options.Keep, options.IngestorEnvironment, options.ApiEnvironment, options.IngestorExecutable), cancellationToken);
         try
         {
             await stack.SyncInstrumentsAsync(Math.Max(options.Instruments, 1), cancellationToken);
@@ -144,9 +159,25 @@ internal static partial class Scenarios
         var window = await MeasureWindowAsync(stack, options, report, cancellationToken);
         var rows = await stack.ScalarAsync<long>("SELECT count(*) FROM tick_data", cancellationToken);
         report.AppendLine(CultureInfo.InvariantCulture, $"tick_data rows after the run: {rows:N0} (whole run, warm-up included)");
+        var quiet = false;
+        if (options.CheckStored)
+        {
+            await stack.QuietFeedAsync(options.CeilingSeconds + 60, cancellationToken);
+            quiet = true;
+            var (sent, stored) = await WaitUntilStoredAsync(stack, cancellationToken);
+            report.AppendLine(CultureInfo.InvariantCulture, $"stored: {stored:N0} rows in tick_data for {sent:N0} ticks the simulator sent");
+            if (stored != sent)
+            {
+                Console.WriteLine(report);
+                throw new InvalidOperationException($"tick_data holds {stored:N0} rows for {sent:N0} ticks sent: the Ingestor lost or duplicated ticks.");
+            }
+        }
         if (before is not null)
         {
-            await stack.QuietFeedAsync(options.CeilingSeconds + 30, cancellationToken);
+            if (!quiet)
+            {
+                await stack.QuietFeedAsync(options.CeilingSeconds + 30, cancellationToken);
+            }
             var ids = await stack.InstrumentIdsAsync(options.Instruments, cancellationToken);
             var after = await MeasureCeilingAsync(stack, ids, options, cancellationToken);
             var ceiling = (before.RowsPerSecond + after.RowsPerSecond) / 2;
@@ -156,6 +187,22 @@ internal static partial class Scenarios
                 $"end-to-end / ceiling: {window.CommittedPerSecond:N0} / {ceiling:N0} (mean of both) = {window.CommittedPerSecond / ceiling:P0}; tick→commit p99 {window.P99 * 1000:F1} ms; load average during the window {window.LoadAverage}");
         }
         return report.ToString();
+    }
+
+    /// <summary>With the feed silent, waits until tick_data stops short of the ticks sent no longer, or for 30 s.</summary>
+    private static async Task<(long Sent, long Stored)> WaitUntilStoredAsync(Stack stack, CancellationToken cancellationToken)
+    {
+        var (sent, _) = await stack.SimulatorStatsAsync(cancellationToken);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var stored = await stack.ScalarAsync<long>("SELECT count(*) FROM tick_data", cancellationToken);
+            if (stored >= sent || DateTime.UtcNow > deadline)
+            {
+                return (sent, stored);
+            }
+            await Task.Delay(500, cancellationToken);
+        }
     }
 
     /// <summary>The headline figures of a measured window.</summary>
@@ -195,6 +242,9 @@ internal static partial class Scenarios
         var gcCommitted = metrics.Sum("dotnet_gc_last_collection_memory_committed_size_bytes") / 1048576.0;
         report.AppendLine(CultureInfo.InvariantCulture,
             $"Ingestor RSS split at end: anonymous {anonymous:F0} MB, file-backed {Proc.RssBytes(pid, "RssFile:") / 1048576.0:F0} MB, shared {Proc.RssBytes(pid, "RssShmem:") / 1048576.0:F0} MB; GC heap after last GC {metrics.Sum("dotnet_gc_last_collection_heap_size_bytes") / 1048576.0:F0} MB, GC committed {gcCommitted:F0} MB");
+        string Generations(string metric) => string.Join(" / ", GcGenerations.Select(generation => (metrics.Sum(metric, $"gc_heap_generation=\"{generation}\"") / 1048576.0).ToString("F1", CultureInfo.InvariantCulture)));
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"GC after the last collection, gen0 / gen1 / gen2 / LOH / POH: size {Generations("dotnet_gc_last_collection_heap_size_bytes")} MB, fragmentation {Generations("dotnet_gc_last_collection_heap_fragmentation_size_bytes")} MB; collections {metrics.Sum("dotnet_gc_collections_total", "gc_heap_generation=\"gen0\""):N0} / {metrics.Sum("dotnet_gc_collections_total", "gc_heap_generation=\"gen1\""):N0} / {metrics.Sum("dotnet_gc_collections_total", "gc_heap_generation=\"gen2\""):N0}; allocated since start {metrics.Sum("dotnet_gc_heap_total_allocated_bytes_total") / 1048576.0:N0} MB");
         // Anonymous pages the GC did not commit are the runtime's own: JIT code and data, thread stacks, native buffers.
         report.AppendLine(CultureInfo.InvariantCulture, $"Ingestor managed vs native: managed (GC committed) {gcCommitted:F0} MB, native anonymous (anonymous − GC committed) {Math.Max(0, anonymous - gcCommitted):F0} MB");
         report.AppendLine(CultureInfo.InvariantCulture, $"CPU cores used: simulator {Cores(before.SimulatorCpu, after.SimulatorCpu):F2}, Ingestor {Cores(before.IngestorCpu, after.IngestorCpu):F2}, PostgreSQL {Cores(before.PostgresCpu, after.PostgresCpu):F2}, Redis {Cores(before.RedisCpu, after.RedisCpu):F2}, Api {Cores(before.ApiCpu, after.ApiCpu):F2}, harness {Cores(before.HarnessCpu, after.HarnessCpu):F2}");

@@ -6,7 +6,7 @@ using Npgsql;
 namespace TradingHelper.LoadTest;
 
 /// <summary>What to start: the simulator's rate and universe, and how PostgreSQL commits.</summary>
-internal sealed record StackOptions(int TicksPerSecond, int ExtraStocks, bool DurablePostgres, bool KeepFiles, string[] IngestorEnvironment, string[] ApiEnvironment);
+internal sealed record StackOptions(int TicksPerSecond, int ExtraStocks, bool DurablePostgres, bool KeepFiles, string[] IngestorEnvironment, string[] ApiEnvironment, string? IngestorExecutable);
 
 /// <summary>
 /// PostgreSQL, Redis, the simulator, the Ingestor and the Api as child processes on free loopback ports, all in one
@@ -124,7 +124,9 @@ internal sealed class Stack : IAsyncDisposable
         ingestorEnvironment["ASPNETCORE_URLS"] = IngestorUrl.ToString();
         ingestorEnvironment["TickWriter__SpoolDirectory"] = spool;
         ingestorEnvironment.TryAdd("TickWriter__WriterId", "load-test");
-        Ingestor = Child.Start("ingestor", "dotnet", [ingestorDll], ingestorEnvironment, _root, Path.GetDirectoryName(ingestorDll));
+        Ingestor = options.IngestorExecutable is { } executable
+            ? Child.Start("ingestor", executable, [], ingestorEnvironment, _root, Path.GetDirectoryName(executable))
+            : Child.Start("ingestor", "dotnet", [ingestorDll], ingestorEnvironment, _root, Path.GetDirectoryName(ingestorDll));
         _owned.Add(Ingestor);
 
         await WaitAliveAsync(Simulator, new Uri(SimulatorUrl, "/alive"), cancellationToken);

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using TradingHelper.Simulator.Market;
+using TradingHelper.Core.Configuration;
 
 namespace TradingHelper.Simulator;
 
@@ -29,7 +30,7 @@ public sealed class SimulatorOptions
     public string? StaticAccessToken { get; set; } = "sim_access_token";
 
     /// <summary>Kite sends a one-byte message about once a second when it has nothing to stream.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    [TimeSpanRange("00:00:00.050", "00:01:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     [Range(1, 100_000)]

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using TradingHelper.Core.Configuration;
 
 namespace TradingHelper.Api.Historical;
 
@@ -11,7 +12,7 @@ public sealed class HistoricalOptions
     /// The longest span one backfill job may cover. The Ingestor always fetches minute history (coarser candles are built
     /// from it), and Kite serves minute history in 60-day windows, so one job is at most one such window per instrument.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00")]
+    [TimeSpanRange("00:01:00", "3650.00:00:00")]
     public TimeSpan MaxBackfillRange { get; set; } = TimeSpan.FromDays(60);
 
     /// <summary>Most instruments in one backfill job.</summary>

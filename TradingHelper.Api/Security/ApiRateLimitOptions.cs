@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using TradingHelper.Core.Configuration;
 
 namespace TradingHelper.Api.Security;
 
@@ -10,6 +11,6 @@ public sealed class ApiRateLimitOptions
     [Range(1, 100_000)]
     public int PermitLimit { get; set; } = 30;
 
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 }

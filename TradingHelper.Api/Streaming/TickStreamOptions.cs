@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using TradingHelper.Core.Configuration;
 
 namespace TradingHelper.Api.Streaming;
 
@@ -20,10 +21,10 @@ public sealed class TickStreamOptions
     public int MaxMessageBytes { get; set; } = 64 * 1024;
 
     /// <summary>How often the server pings an idle connection so proxies keep it open and dead peers are noticed.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [TimeSpanRange("00:00:01", "00:10:00")]
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>How long to wait for the pong before the connection is given up.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [TimeSpanRange("00:00:01", "00:10:00")]
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(20);
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using System.Diagnostics.CodeAnalysis;
 
 namespace TradingHelper.Core.Commands;
 
@@ -9,6 +10,9 @@ namespace TradingHelper.Core.Commands;
 public sealed class CommandPublisher(IConnectionMultiplexer redis, IOptions<CommandStreamOptions> options, TimeProvider timeProvider)
 {
     /// <summary>Appends a command and returns its stream id.</summary>
+    /// <remarks>Serializes <typeparamref name="TPayload"/> by reflection: the Api publishes, and it runs on the JIT.</remarks>
+    [RequiresUnreferencedCode("Serializes the payload by reflection.")]
+    [RequiresDynamicCode("Serializes the payload by reflection.")]
     public async Task<string> PublishAsync<TPayload>(string kind, TPayload payload, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using TradingHelper.Core.Configuration;
 
 namespace TradingHelper.Core.Commands;
 
@@ -25,6 +26,6 @@ public static class CommandServiceCollectionExtensions
     private static void AddCommandStreamOptions(this IServiceCollection services) =>
         services.AddOptions<CommandStreamOptions>()
             .BindConfiguration(CommandStreamOptions.SectionName)
-            .ValidateDataAnnotations()
+            .ValidateWith<CommandStreamOptions, CommandStreamOptions.Validator>()
             .ValidateOnStart();
 }

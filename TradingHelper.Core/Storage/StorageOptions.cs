@@ -1,9 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using TradingHelper.Core.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace TradingHelper.Core.Storage;
 
 /// <summary>Database schema settings, bound from the <c>Storage</c> section.</summary>
-public sealed class StorageOptions
+public sealed partial class StorageOptions
 {
     public const string SectionName = "Storage";
 
@@ -15,7 +17,7 @@ public sealed class StorageOptions
     public bool MigrateOnStartup { get; set; } = true;
 
     /// <summary>How long raw ticks are kept.</summary>
-    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00", ErrorMessage = "Storage:TickRetention must be between 1 day and 10 years.")]
+    [TimeSpanRange("1.00:00:00", "3650.00:00:00", ErrorMessage = "Storage:TickRetention must be between 1 day and 10 years.")]
     public TimeSpan TickRetention { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>Postgres profile: how many days of tick partitions exist ahead of today (IST).</summary>
@@ -23,6 +25,12 @@ public sealed class StorageOptions
     public int PartitionsAhead { get; set; } = 3;
 
     /// <summary>Postgres profile: how often partitions are created ahead and dropped past retention.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00", ErrorMessage = "Storage:MaintenanceInterval must be between 1 minute and 1 day.")]
+    [TimeSpanRange("00:01:00", "1.00:00:00", ErrorMessage = "Storage:MaintenanceInterval must be between 1 minute and 1 day.")]
     public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Checks the data annotations above in generated code, without reflection (Native AOT).</summary>
+    [OptionsValidator]
+    internal sealed partial class Validator : IValidateOptions<StorageOptions>
+    {
+    }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TradingHelper.Core.Candles;
+using TradingHelper.Core.Configuration;
 
 namespace TradingHelper.Core.Storage;
 
@@ -11,7 +12,7 @@ public static class StorageServiceCollectionExtensions
     {
         services.AddOptions<StorageOptions>()
             .BindConfiguration(StorageOptions.SectionName)
-            .ValidateDataAnnotations()
+            .ValidateWith<StorageOptions, StorageOptions.Validator>()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StorageState>();
@@ -30,7 +31,7 @@ public static class StorageServiceCollectionExtensions
     {
         services.AddOptions<CandleOptions>()
             .BindConfiguration(CandleOptions.SectionName)
-            .ValidateDataAnnotations()
+            .ValidateWith<CandleOptions, CandleOptions.Validator>()
             .ValidateOnStart();
         services.AddHostedService<PartitionMaintenance>();
         services.AddHostedService<CandleRefresher>();

@@ -1,9 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using TradingHelper.Core.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace TradingHelper.Core.Storage;
 
 /// <summary>Batching, back-pressure and spool settings of the <see cref="TickWriter"/>, bound from the <c>TickWriter</c> section.</summary>
-public sealed class TickWriterOptions : IValidatableObject
+public sealed partial class TickWriterOptions : IValidatableObject
 {
     public const string SectionName = "TickWriter";
 
@@ -18,7 +20,7 @@ public sealed class TickWriterOptions : IValidatableObject
 
     /// <summary>A batch is written at the latest this long after its first tick was received.</summary>
     /// <remarks>50 ms keeps tick → committed p99 under design.md's 100 ms at a few thousand ticks/s (wait + commit).</remarks>
-    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00", ErrorMessage = "TickWriter:FlushInterval must be between 1 ms and 1 minute.")]
+    [TimeSpanRange("00:00:00.001", "00:01:00", ErrorMessage = "TickWriter:FlushInterval must be between 1 ms and 1 minute.")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Ticks waiting for the writer; when full, producers wait (back-pressure reaches the socket read loop).</summary>
@@ -30,7 +32,7 @@ public sealed class TickWriterOptions : IValidatableObject
     public string SpoolDirectory { get; set; } = Path.Combine("spool", "ticks");
 
     /// <summary>Disk the spool may use; at the cap the writer stops taking ticks rather than drop any.</summary>
-    [Range(typeof(long), "1048576", "9223372036854775807", ErrorMessage = "TickWriter:SpoolCapBytes must be at least 1 MiB.")]
+    [Range(1048576d, double.MaxValue, ErrorMessage = "TickWriter:SpoolCapBytes must be at least 1 MiB.")]
     public long SpoolCapBytes { get; set; } = 1L << 30;
 
     /// <summary>Recorded with every batch in <c>ingest_batches.writer</c>, to tell Ingestor replicas apart.</summary>
@@ -39,7 +41,7 @@ public sealed class TickWriterOptions : IValidatableObject
     public string WriterId { get; set; } = Environment.MachineName;
 
     /// <summary>How long replay waits before trying an unreachable database again.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00", ErrorMessage = "TickWriter:RetryInterval must be between 10 ms and 5 minutes.")]
+    [TimeSpanRange("00:00:00.010", "00:05:00", ErrorMessage = "TickWriter:RetryInterval must be between 10 ms and 5 minutes.")]
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -52,5 +54,11 @@ public sealed class TickWriterOptions : IValidatableObject
                 $"TickWriter:SpoolCapBytes must hold at least {TickSpool.MinimumRecordsInCap} batches of {BatchSize} ticks ({minimum} bytes).",
                 [nameof(SpoolCapBytes)]);
         }
+    }
+
+    /// <summary>Checks the data annotations above in generated code, without reflection (Native AOT).</summary>
+    [OptionsValidator]
+    internal sealed partial class Validator : IValidateOptions<TickWriterOptions>
+    {
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using TradingHelper.Core.Configuration;
 
 namespace TradingHelper.Core.Storage;
 
@@ -11,7 +12,7 @@ public static class TickWriterServiceCollectionExtensions
     {
         services.AddOptions<TickWriterOptions>()
             .BindConfiguration(TickWriterOptions.SectionName)
-            .ValidateDataAnnotations()
+            .ValidateWith<TickWriterOptions, TickWriterOptions.Validator>()
             .ValidateOnStart();
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using TradingHelper.Core.Configuration;
 
 namespace TradingHelper.Core.Streaming;
 
@@ -10,7 +11,7 @@ public static class LiveTickServiceCollectionExtensions
     {
         services.AddOptions<LiveTickOptions>()
             .BindConfiguration(LiveTickOptions.SectionName)
-            .ValidateDataAnnotations()
+            .ValidateWith<LiveTickOptions, LiveTickOptions.Validator>()
             .ValidateOnStart();
         return services;
     }

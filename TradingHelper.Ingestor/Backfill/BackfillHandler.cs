@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TradingHelper.Core.Commands;
+using TradingHelper.Ingestor.Commands;
 
 namespace TradingHelper.Ingestor.Backfill;
 
@@ -16,7 +17,7 @@ public sealed class BackfillHandler(BackfillJobStore store, BackfillWorker worke
         BackfillCommand? command;
         try
         {
-            command = JsonSerializer.Deserialize<BackfillCommand>(payloadJson, CommandJson.Options);
+            command = JsonSerializer.Deserialize(payloadJson, IngestorJsonContext.Default.BackfillCommand);
         }
         catch (JsonException exception)
         {
@@ -33,5 +34,5 @@ public sealed class BackfillHandler(BackfillJobStore store, BackfillWorker worke
         worker.Enqueue(jobId);
     }
 
-    private sealed record BackfillCommand(Guid? JobId);
+    internal sealed record BackfillCommand(Guid? JobId);
 }

@@ -1,10 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using TradingHelper.Core.Market;
+using Microsoft.Extensions.Options;
 
 namespace TradingHelper.Ingestor.Brokers;
 
 /// <summary>Which broker feeds the Ingestor, bound from the <c>Broker</c> section.</summary>
-public sealed class BrokerOptions
+public sealed partial class BrokerOptions
 {
     public const string SectionName = "Broker";
 
@@ -23,4 +24,10 @@ public sealed class BrokerOptions
     public string MarketHours { get; set; } = "auto";
 
     public MarketHours ResolveMarketHours() => Core.Market.MarketHours.Resolve(MarketHours, Kind);
+
+    /// <summary>Checks the data annotations above in generated code, without reflection (Native AOT).</summary>
+    [OptionsValidator]
+    internal sealed partial class Validator : IValidateOptions<BrokerOptions>
+    {
+    }
 }

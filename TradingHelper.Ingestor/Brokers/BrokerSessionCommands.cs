@@ -1,6 +1,7 @@
 using System.Text.Json;
 using TradingHelper.Core.Brokers;
 using TradingHelper.Core.Commands;
+using TradingHelper.Ingestor.Commands;
 
 namespace TradingHelper.Ingestor.Brokers;
 
@@ -15,7 +16,7 @@ public static class BrokerSessionCommands
         BrokerSessionCommand? command;
         try
         {
-            command = JsonSerializer.Deserialize<BrokerSessionCommand>(payloadJson, CommandJson.Options);
+            command = JsonSerializer.Deserialize(payloadJson, IngestorJsonContext.Default.BrokerSessionCommand);
         }
         catch (JsonException)
         {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using StackExchange.Redis;
 using TradingHelper.Core.Brokers;
 using TradingHelper.Core.Commands;
+using TradingHelper.Ingestor.Commands;
 
 namespace TradingHelper.Ingestor.Brokers;
 
@@ -79,10 +80,10 @@ public class BrokerSessionStore(IConnectionMultiplexer redis, TimeProvider time,
     }
 
     public Task WriteStatusAsync(BrokerSessionStatus status) =>
-        redis.GetDatabase().StringSetAsync(BrokerSessionKeys.Status(broker), JsonSerializer.Serialize(status, CommandJson.Options), StatusLifetime);
+        redis.GetDatabase().StringSetAsync(BrokerSessionKeys.Status(broker), JsonSerializer.Serialize(status, IngestorJsonContext.Default.BrokerSessionStatus), StatusLifetime);
 
     public Task WriteResultAsync(string correlationId, BrokerSessionResult result) =>
-        redis.GetDatabase().StringSetAsync(BrokerSessionKeys.Result(correlationId), JsonSerializer.Serialize(result, CommandJson.Options), BrokerSessionKeys.ResultLifetime);
+        redis.GetDatabase().StringSetAsync(BrokerSessionKeys.Result(correlationId), JsonSerializer.Serialize(result, IngestorJsonContext.Default.BrokerSessionResult), BrokerSessionKeys.ResultLifetime);
 
     private byte[]? EncryptionKey() =>
         secret() is { Length: > 0 } appSecret

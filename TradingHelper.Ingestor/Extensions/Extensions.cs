@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 using TradingHelper.Core.Commands;
 using TradingHelper.Core.Storage;
@@ -10,6 +11,7 @@ using TradingHelper.Ingestor.Feed;
 using TradingHelper.Ingestor.Instruments;
 using TradingHelper.Ingestor.Leases;
 using TradingHelper.Ingestor.Subscriptions;
+using TradingHelper.Core.Configuration;
 
 namespace TradingHelper.Ingestor.Extensions;
 
@@ -70,7 +72,7 @@ internal static class Extensions
         var services = builder.Services;
         services.AddOptions<FyersOptions>()
             .BindConfiguration(FyersOptions.SectionName)
-            .ValidateDataAnnotations()
+            .ValidateWith<FyersOptions, FyersOptions.Validator>()
             .Validate(options => options.ReconnectInitialDelay <= options.ReconnectMaxDelay,
                 "Fyers:ReconnectInitialDelay must not exceed Fyers:ReconnectMaxDelay.")
             .Validate(options => options.DataSocketUrl.Scheme is "ws" or "wss", "Fyers:DataSocketUrl must be a ws:// or wss:// URL.")
@@ -106,7 +108,9 @@ internal static class Extensions
 
     /// <summary>What every broker feed needs, registered around the feed itself in the order shutdown depends on.</summary>
     /// <typeparam name="TCondition">The feed's health check, one instance shared by <c>/health</c> and the feed report.</typeparam>
-    private static void AddFeed<TFeed, TCondition>(this IServiceCollection services)
+    private static void AddFeed<
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TFeed,
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TCondition>(this IServiceCollection services)
         where TFeed : class, IHostedService, ISubscribedFeed
         where TCondition : class, IFeedCondition
     {
@@ -118,11 +122,11 @@ internal static class Extensions
         // the feed, so at shutdown the leases are released only once the feed has stopped streaming.
         services.AddOptions<IngestorOptions>()
             .BindConfiguration(IngestorOptions.SectionName)
-            .ValidateDataAnnotations()
+            .ValidateWith<IngestorOptions, IngestorOptions.Validator>()
             .ValidateOnStart();
         services.AddOptions<LeaseOptions>()
             .BindConfiguration(LeaseOptions.SectionName)
-            .ValidateDataAnnotations()
+            .ValidateWith<LeaseOptions, LeaseOptions.Validator>()
             .Validate(options => options.RenewInterval * 2 <= options.Duration,
                 "Leases:Duration must be at least twice Leases:RenewInterval, so one missed renewal does not lose the leases.")
             .ValidateOnStart();
@@ -147,7 +151,7 @@ internal static class Extensions
         services.AddSingleton<IFeedCondition>(sp => sp.GetRequiredService<TCondition>());
         services.AddOptions<FeedReportOptions>()
             .BindConfiguration(FeedReportOptions.SectionName)
-            .ValidateDataAnnotations()
+            .ValidateWith<FeedReportOptions, FeedReportOptions.Validator>()
             .ValidateOnStart();
         services.AddHostedService<FeedReporter>();
     }

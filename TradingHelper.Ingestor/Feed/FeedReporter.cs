@@ -4,6 +4,7 @@ using StackExchange.Redis;
 using TradingHelper.Core.Brokers;
 using TradingHelper.Core.Commands;
 using TradingHelper.Ingestor.Brokers;
+using TradingHelper.Ingestor.Commands;
 
 namespace TradingHelper.Ingestor.Feed;
 
@@ -56,7 +57,7 @@ public sealed partial class FeedReporter(
         var report = new FeedReport(broker.Value.Kind, condition.State, condition.Description, ticks.LastTickAt, time.GetUtcNow());
         try
         {
-            await redis.GetDatabase().StringSetAsync(Key, JsonSerializer.Serialize(report, CommandJson.Options), lifetime);
+            await redis.GetDatabase().StringSetAsync(Key, JsonSerializer.Serialize(report, IngestorJsonContext.Default.FeedReport), lifetime);
             _failing = false;
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)

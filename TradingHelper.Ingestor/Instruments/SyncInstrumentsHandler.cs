@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TradingHelper.Core.Commands;
+using TradingHelper.Ingestor.Commands;
 
 namespace TradingHelper.Ingestor.Instruments;
 
@@ -16,7 +17,7 @@ public sealed class SyncInstrumentsHandler(IInstrumentMasterSync sync, Instrumen
         SyncInstrumentsCommand? command;
         try
         {
-            command = JsonSerializer.Deserialize<SyncInstrumentsCommand>(payloadJson, CommandJson.Options);
+            command = JsonSerializer.Deserialize(payloadJson, IngestorJsonContext.Default.SyncInstrumentsCommand);
         }
         catch (JsonException exception)
         {
@@ -43,5 +44,5 @@ public sealed class SyncInstrumentsHandler(IInstrumentMasterSync sync, Instrumen
         await jobs.SucceedAsync(jobId, result, cancellationToken);
     }
 
-    private sealed record SyncInstrumentsCommand(Guid? JobId, string[]? Exchanges);
+    internal sealed record SyncInstrumentsCommand(Guid? JobId, string[]? Exchanges);
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using TradingHelper.Core.Brokers.Fyers;
+using TradingHelper.Ingestor.Commands;
 
 namespace TradingHelper.Ingestor.Brokers.Fyers;
 
@@ -27,7 +28,7 @@ public sealed class FyersLoginClient(IHttpClientFactory httpClients, IOptions<Fy
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.RequestTimeout);
         using var response = await http.PostAsJsonAsync(new Uri(settings.ApiBaseUrl, "api/v3/validate-authcode"),
-            new { grant_type = "authorization_code", appIdHash = AppIdHash(settings.AppId, settings.SecretKey), code = authCode }, timeout.Token);
+            new FyersAuthCodeRequest("authorization_code", AppIdHash(settings.AppId, settings.SecretKey), authCode), IngestorJsonContext.Default.FyersAuthCodeRequest, timeout.Token);
         var body = await response.Content.ReadAsByteArrayAsync(timeout.Token);
         var status = (int)response.StatusCode;
         try

@@ -1,10 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using TradingHelper.Core.Brokers.Fyers;
+using TradingHelper.Core.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace TradingHelper.Ingestor.Brokers.Fyers;
 
 /// <summary>Fyers API v3 settings, bound from the <c>Fyers</c> section. Secrets here never reach logs or metrics.</summary>
-public sealed class FyersOptions
+public sealed partial class FyersOptions
 {
     public const string SectionName = "Fyers";
 
@@ -30,43 +32,43 @@ public sealed class FyersOptions
     public string Source { get; set; } = "TradingHelper-1.0";
 
     /// <summary>Silence after which the socket is presumed dead and redialled; Fyers sends no heartbeat, so quiet markets need a long one (the spec suggests 90 s).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [TimeSpanRange("00:00:01", "00:10:00")]
     public TimeSpan WatchdogTimeout { get; set; } = TimeSpan.FromSeconds(90);
 
     /// <summary>How often the client heartbeat <c>00 01 0b</c> is sent.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    [TimeSpanRange("00:00:00.100", "00:05:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>WebSocket ping interval; a pong missing for <see cref="KeepAliveTimeout"/> drops the socket.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [TimeSpanRange("00:00:01", "00:10:00")]
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [TimeSpanRange("00:00:01", "00:10:00")]
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long to wait for the authentication answer before redialling.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    [TimeSpanRange("00:00:01", "00:05:00")]
     public TimeSpan AuthenticationTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    [TimeSpanRange("00:00:00.050", "00:01:00")]
     public TimeSpan ReconnectInitialDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [TimeSpanRange("00:00:01", "00:10:00")]
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>A connection that stayed up this long starts its next backoff from the initial delay again.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan HealthyConnectionPeriod { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a refused or unusable token waits before it is read and tried again (a config reload wakes it sooner).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    [TimeSpanRange("00:00:00.050", "01:00:00")]
     public TimeSpan TokenRetryInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How often the session is checked: a login stored by another Ingestor adopted, the status for the Api refreshed.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    [TimeSpanRange("00:00:00.050", "00:10:00")]
     public TimeSpan SessionCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan SubscriptionRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Topics per subscribe frame; the SDKs' cap is 1500.</summary>
@@ -85,7 +87,7 @@ public sealed class FyersOptions
     public string[] SymbolMasterFiles { get; set; } = ["NSE_CM.csv", "NSE_FO.csv"];
 
     /// <summary>IST time of the daily symbol-master sync; new contracts appear every trading day.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "23:59:59")]
+    [TimeSpanRange("00:00:00", "23:59:59")]
     public TimeSpan SymbolMasterSyncTime { get; set; } = new(8, 30, 0);
 
     /// <summary>History requests in any rolling second, for every Ingestor under this key together (Fyers allows 10).</summary>
@@ -104,7 +106,7 @@ public sealed class FyersOptions
     public int HistoryRequestsPerDay { get; set; } = 100_000;
 
     /// <summary>Wait before a history request Fyers answered 429 is tried again, through the limiter.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    [TimeSpanRange("00:00:00.010", "00:10:00")]
     public TimeSpan HistoryRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Attempts of one history request, the first included, while Fyers answers 429; 1 never retries.</summary>
@@ -112,6 +114,12 @@ public sealed class FyersOptions
     public int HistoryMaxAttempts { get; set; } = 3;
 
     /// <summary>Longest one REST download may take.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [TimeSpanRange("00:00:01", "00:10:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Checks the data annotations above in generated code, without reflection (Native AOT).</summary>
+    [OptionsValidator]
+    internal sealed partial class Validator : IValidateOptions<FyersOptions>
+    {
+    }
 }

@@ -1,9 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using TradingHelper.Core.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace TradingHelper.Ingestor.Brokers.Kite;
 
 /// <summary>Kite Connect settings, bound from the <c>Kite</c> section. Secrets here never reach logs or metrics.</summary>
-public sealed class KiteOptions
+public sealed partial class KiteOptions
 {
     public const string SectionName = "Kite";
 
@@ -27,21 +29,21 @@ public sealed class KiteOptions
     public string? AccessToken { get; set; }
 
     /// <summary>Silence after which a ticker socket is presumed dead and redialled (heartbeats count as data).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [TimeSpanRange("00:00:01", "00:10:00")]
     public TimeSpan WatchdogTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    [TimeSpanRange("00:00:00.050", "00:01:00")]
     public TimeSpan ReconnectInitialDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [TimeSpanRange("00:00:01", "00:10:00")]
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>A connection that stayed up this long starts its next backoff from the initial delay again.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan HealthyConnectionPeriod { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often the subscription set is reloaded even without a sync command, so a lost command cannot leave the feed wrong.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan SubscriptionRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Kite's limit per connection.</summary>
@@ -55,4 +57,10 @@ public sealed class KiteOptions
     /// <summary>Kite allows 3 history requests per second per API key.</summary>
     [Range(0.1, 10)]
     public double HistoryRequestsPerSecond { get; set; } = 3;
+
+    /// <summary>Checks the data annotations above in generated code, without reflection (Native AOT).</summary>
+    [OptionsValidator]
+    internal sealed partial class Validator : IValidateOptions<KiteOptions>
+    {
+    }
 }

@@ -4,6 +4,7 @@ using Microsoft.Net.Http.Headers;
 using TradingHelper.Core.Commands;
 using TradingHelper.Ingestor.Backfill;
 using TradingHelper.Ingestor.Instruments;
+using TradingHelper.Core.Configuration;
 
 namespace TradingHelper.Ingestor.Brokers.Kite;
 
@@ -13,7 +14,7 @@ public static class KiteServiceCollectionExtensions
     public static IHostApplicationBuilder AddKiteRest(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.SectionName).ValidateWith<BrokerOptions, BrokerOptions.Validator>().ValidateOnStart();
         var kind = builder.Configuration[$"{BrokerOptions.SectionName}:{nameof(BrokerOptions.Kind)}"] ?? new BrokerOptions().Kind;
         if (!new BrokerOptions { Kind = kind }.UsesKite)
         {
@@ -22,7 +23,7 @@ public static class KiteServiceCollectionExtensions
 
         services.AddOptions<KiteOptions>()
             .BindConfiguration(KiteOptions.SectionName)
-            .ValidateDataAnnotations()
+            .ValidateWith<KiteOptions, KiteOptions.Validator>()
             .Validate(
                 kite => kind != "kite" || (!string.IsNullOrEmpty(kite.ApiKey) && !string.IsNullOrEmpty(kite.ApiSecret)),
                 "Kite:ApiKey and Kite:ApiSecret are required when Broker:Kind is kite.")
@@ -42,7 +43,7 @@ public static class KiteServiceCollectionExtensions
                 kite.AccessToken ??= "sim_access_token";
             });
         }
-        services.AddOptions<KiteRestOptions>().BindConfiguration(KiteOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<KiteRestOptions>().BindConfiguration(KiteOptions.SectionName).ValidateWith<KiteRestOptions, KiteRestOptions.Validator>().ValidateOnStart();
         services.AddKiteRestClient();
 
         services.AddSingleton<KiteSessionStore>();
