@@ -21,6 +21,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
                  --ceiling-batch N (rows per COPY transaction, default 10000) --ceiling-connections N (default 1)
                  --ingestor-env KEY=VALUE, --api-env KEY=VALUE (repeatable; settings for that service)
                  --ingestor-executable PATH (a published Ingestor, e.g. Native AOT, instead of the Release dll)
+                 --broker kite|fyers (the simulator's Kite ticker, default, or its Fyers data socket)
                  --check-stored (ingest/memory: fail unless tick_data holds every tick the simulator sent, exactly once)
         Needs Release builds: dotnet build TradingHelper.sln -c Release
         """);

@@ -18,6 +18,9 @@ internal sealed record Options(int Rate, int Duration, int Warmup, int Instrumen
     /// <summary>After the window, silence the feed and fail unless tick_data holds every tick the simulator sent, once.</summary>
     public bool CheckStored { get; init; }
 
+    /// <summary>Stream from the simulator's Fyers data socket instead of its Kite ticker (quote or ltp mode, 188 instruments).</summary>
+    public bool Fyers { get; init; }
+
     /// <summary>A published Ingestor executable (e.g. the Native AOT build) to run instead of the Release build's dll.</summary>
     public string? IngestorExecutable { get; init; }
 
@@ -59,6 +62,12 @@ internal sealed record Options(int Rate, int Duration, int Warmup, int Instrumen
                         ? Path.GetFullPath(args[i])
                         : throw new ArgumentException("--ingestor-executable takes the path of a published Ingestor."),
                 },
+                "--broker" => options with
+                {
+                    Fyers = ++i < args.Length && args[i] is "kite" or "fyers"
+                        ? args[i] == "fyers"
+                        : throw new ArgumentException("--broker is kite or fyers."),
+                },
                 "--check-stored" => options with { CheckStored = true },
                 "--no-fsync" => options with { Durable = false },
                 "--keep" => options with { Keep = true },
@@ -72,13 +81,15 @@ internal sealed record Options(int Rate, int Duration, int Warmup, int Instrumen
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
         }
-        return options;
+        return options.Fyers && options.CheckStored && options.Mode == "full"
+            ? throw new ArgumentException("--check-stored with --broker fyers needs --mode quote or ltp: full mode adds depth records, which are not ticks.")
+            : options;
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"rate {Rate}/s, duration {Duration} s, warm-up {Warmup} s, instruments {Instruments} ({Mode}), clients {Clients}, "
         + $"PostgreSQL {(Durable ? "durable (fsync on)" : "fsync off")}, Ingestor env [{string.Join(' ', IngestorEnvironment)}], Api env [{string.Join(' ', ApiEnvironment)}], "
-        + $"Ingestor {IngestorExecutable ?? "Release build (JIT)"}, "
+        + $"Ingestor {IngestorExecutable ?? "Release build (JIT)"}, broker {(Fyers ? "fyers" : "kite")}, "
         + $"COPY ceiling {(CeilingSeconds > 0 ? $"{CeilingSeconds} s × {CeilingConnections} connection(s) × {CeilingBatch}-row batches" : "off")}");
 
     /// <summary>The simulator's real universe holds 188 instruments; each synthetic stock adds two (the stock and its future).</summary>
@@ -94,7 +105,7 @@ internal static partial class Scenarios
 
     private static async Task<Stack> StartAndSubscribeAsync(Options options, CancellationToken cancellationToken, Func<Stack, int[], Task>? beforeSubscribe = null)
     {
-        var stack = await Stack.StartAsync(new StackOptions(options.Rate, options.ExtraStocks, options.Durable, options.Keep, options.IngestorEnvironment, options.ApiEnvironment, options.IngestorExecutable), cancellationToken);
+        var stack = await Stack.StartAsync(new StackOptions(options.Rate, options.ExtraStocks, options.Durable, options.Keep, options.IngestorEnvironment, options.ApiEnvironment, options.IngestorExecutable, options.Fyers), cancellationToken);
         try
         {
             await stack.SyncInstrumentsAsync(Math.Max(options.Instruments, 1), cancellationToken);

@@ -6,7 +6,7 @@ using Npgsql;
 namespace TradingHelper.LoadTest;
 
 /// <summary>What to start: the simulator's rate and universe, and how PostgreSQL commits.</summary>
-internal sealed record StackOptions(int TicksPerSecond, int ExtraStocks, bool DurablePostgres, bool KeepFiles, string[] IngestorEnvironment, string[] ApiEnvironment, string? IngestorExecutable);
+internal sealed record StackOptions(int TicksPerSecond, int ExtraStocks, bool DurablePostgres, bool KeepFiles, string[] IngestorEnvironment, string[] ApiEnvironment, string? IngestorExecutable, bool Fyers);
 
 /// <summary>
 /// PostgreSQL, Redis, the simulator, the Ingestor and the Api as child processes on free loopback ports, all in one
@@ -35,6 +35,10 @@ internal sealed class Stack : IAsyncDisposable
     public Child Simulator { get; private set; } = null!;
 
     public Child Ingestor { get; private set; } = null!;
+
+    private bool _fyers;
+
+    private string BrokerColumn => _fyers ? "fyers_symbol" : "kite_token";
 
     public Child Api { get; private set; } = null!;
 
@@ -101,12 +105,13 @@ internal sealed class Stack : IAsyncDisposable
         }, _root, Path.GetDirectoryName(simulatorDll));
         _owned.Add(Simulator);
 
+        _fyers = options.Fyers;
         var common = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ConnectionStrings__tradingdb"] = DatabaseConnectionString,
             ["ConnectionStrings__redis"] = $"127.0.0.1:{redisPort}",
-            ["Broker__Kind"] = "simulator",
+            ["Broker__Kind"] = options.Fyers ? "fyers" : "simulator",
             ["Kite__TickerUrl"] = $"ws://127.0.0.1:{simulatorPort}/",
             ["Kite__ApiBaseUrl"] = SimulatorUrl.ToString().TrimEnd('/'),
             ["Kite__ApiKey"] = "sim_api_key",
@@ -124,6 +129,18 @@ internal sealed class Stack : IAsyncDisposable
         ingestorEnvironment["ASPNETCORE_URLS"] = IngestorUrl.ToString();
         ingestorEnvironment["TickWriter__SpoolDirectory"] = spool;
         ingestorEnvironment.TryAdd("TickWriter__WriterId", "load-test");
+        if (options.Fyers)
+        {
+            // Fyers' data socket, history and symbol master on the simulator, with a token it issues (no login round trip).
+            await WaitAliveAsync(Simulator, new Uri(SimulatorUrl, "/alive"), cancellationToken);
+            using var issued = await Http.PostAsync(new Uri(SimulatorUrl, "/_sim/fyers/token"), null, cancellationToken);
+            await EnsureSuccessAsync(issued, "Fyers token");
+            using var token = JsonDocument.Parse(await issued.Content.ReadAsStringAsync(cancellationToken));
+            ingestorEnvironment["Fyers__AccessToken"] = token.RootElement.GetProperty("accessToken").GetString()!;
+            ingestorEnvironment["Fyers__DataSocketUrl"] = $"ws://127.0.0.1:{simulatorPort}/hsm/v1-5/prod";
+            ingestorEnvironment["Fyers__ApiBaseUrl"] = SimulatorUrl.ToString();
+            ingestorEnvironment["Fyers__SymbolMasterUrl"] = new Uri(SimulatorUrl, "/sym_details/").ToString();
+        }
         Ingestor = options.IngestorExecutable is { } executable
             ? Child.Start("ingestor", executable, [], ingestorEnvironment, _root, Path.GetDirectoryName(executable))
             : Child.Start("ingestor", "dotnet", [ingestorDll], ingestorEnvironment, _root, Path.GetDirectoryName(ingestorDll));
@@ -153,7 +170,7 @@ internal sealed class Stack : IAsyncDisposable
         var deadline = DateTime.UtcNow + StartTimeout;
         while (true)
         {
-            var count = await ScalarAsync<long>("SELECT count(*) FROM instruments WHERE NOT is_expired AND kite_token IS NOT NULL", cancellationToken);
+            var count = await ScalarAsync<long>($"SELECT count(*) FROM instruments WHERE NOT is_expired AND {BrokerColumn} IS NOT NULL", cancellationToken);
             if (count >= expected)
             {
                 Console.WriteLine($"instruments synced: {count}");
@@ -173,7 +190,7 @@ internal sealed class Stack : IAsyncDisposable
         await using var connection = new NpgsqlConnection(DatabaseConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            "SELECT instrument_id FROM instruments WHERE NOT is_expired AND kite_token IS NOT NULL ORDER BY instrument_id LIMIT @n", connection);
+            $"SELECT instrument_id FROM instruments WHERE NOT is_expired AND {BrokerColumn} IS NOT NULL ORDER BY instrument_id LIMIT @n", connection);
         command.Parameters.AddWithValue("n", count);
         var ids = new List<int>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -224,12 +241,17 @@ internal sealed class Stack : IAsyncDisposable
     {
         using var document = JsonDocument.Parse(await Http.GetStringAsync(new Uri(SimulatorUrl, "/_sim/stats"), cancellationToken));
         var root = document.RootElement;
+        if (_fyers)
+        {
+            root = root.GetProperty("fyers");
+        }
         var subscribed = 0;
         foreach (var connection in root.GetProperty("connections").EnumerateArray())
         {
             subscribed += connection.GetProperty("subscriptions").GetInt32();
         }
-        return (root.GetProperty("totalPackets").GetInt64(), subscribed);
+        // Fyers counts records (a tick each in ltp and quote mode; full mode adds depth records, which are not ticks).
+        return (root.GetProperty(_fyers ? "totalRecords" : "totalPackets").GetInt64(), subscribed);
     }
 
     /// <summary>Has the simulator send heartbeats only for <paramref name="seconds"/>, and waits until the Ingestor's writer has committed what it queued.</summary>
