@@ -34,6 +34,23 @@ public sealed class FyersHistoryResponse
         }
     }
 
+    /// <summary>
+    /// Parses a response body as it arrives: the document is built in pooled buffers instead of the body being copied
+    /// whole first (a day range of candles is over 85 KB, so each copy was a large-object allocation per request).
+    /// </summary>
+    public static async Task<FyersHistoryResponse> ReadAsync(Stream utf8Json, int httpStatus, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(utf8Json, cancellationToken: cancellationToken);
+            return Parse(document.RootElement, httpStatus);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or ArgumentOutOfRangeException or OverflowException)
+        {
+            return Failed(null, $"Unreadable history response: {ex.Message}", httpStatus);
+        }
+    }
+
     private static FyersHistoryResponse Parse(JsonElement root, int httpStatus)
     {
         if (root.ValueKind != JsonValueKind.Object)

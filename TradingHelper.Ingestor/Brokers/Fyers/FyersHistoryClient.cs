@@ -65,8 +65,9 @@ public sealed class FyersHistoryClient(
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 // The SDKs set no timeout and a history call has hung for hours; every attempt is bounded here.
                 timeout.CancelAfter(settings.RequestTimeout);
-                using var response = await http.SendAsync(request, timeout.Token);
-                parsed = FyersHistoryResponse.Parse(await response.Content.ReadAsByteArrayAsync(timeout.Token), (int)response.StatusCode);
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+                parsed = await FyersHistoryResponse.ReadAsync(body, (int)response.StatusCode, timeout.Token);
             }
             if (parsed.Error is not { Kind: FyersApiErrorKind.RateLimited } || attempt >= settings.HistoryMaxAttempts)
             {

@@ -84,6 +84,24 @@ public class FyersHistoryTests
         Assert.Null(response.Error.Code);
     }
 
+    [Theory]
+    [InlineData("""{"s":"ok","code":200,"message":"","candles":[[1749786300,1075.0,1077.7,1074.1,1076.35,182340],[1749786360,1076.35,1076.9,1075.55,1075.6,90210.0,5]]}""", 200)]
+    [InlineData("""{"s":"error","code":429,"message":"request limit reached"}""", 429)]
+    [InlineData("<html>Bad Gateway</html>", 502)]
+    [InlineData("", 429)]
+    [InlineData("""{"s":"ok","candles":[[1749786300,"x",1,1,1,1]]}""", 200)]
+    public async Task A_body_read_as_it_streams_in_gives_what_the_whole_body_gives(string body, int status)
+    {
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(body));
+
+        var streamed = await FyersHistoryResponse.ReadAsync(stream, status, TestContext.Current.CancellationToken);
+
+        var whole = Parse(body, status);
+        Assert.Equal(whole.Candles, streamed.Candles);
+        Assert.Equal(whole.Error?.Kind, streamed.Error?.Kind);
+        Assert.Equal(whole.Error?.Code, streamed.Error?.Code);
+    }
+
     [Fact]
     public void Minute_history_is_split_into_chunks_of_at_most_100_days()
     {
