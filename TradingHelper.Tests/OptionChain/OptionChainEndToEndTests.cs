@@ -91,11 +91,16 @@ public sealed class OptionChainEndToEndTests(TestServers servers)
         var totals = chain.GetProperty("totals");
         Assert.Equal(callOi, totals.GetProperty("callOi").GetInt64());
         Assert.Equal(putOi, totals.GetProperty("putOi").GetInt64());
-        Assert.Equal(Math.Round((decimal)putOi / callOi, 4), totals.GetProperty("pcrOi").GetDecimal());
-        Assert.Equal(Math.Round((decimal)putVolume / callVolume, 4), totals.GetProperty("pcrVolume").GetDecimal());
+        Assert.Equal(PutCallRatio(putOi, callOi), NumberOrNull(totals.GetProperty("pcrOi")));
+        Assert.Equal(PutCallRatio(putVolume, callVolume), NumberOrNull(totals.GetProperty("pcrVolume")));
         Assert.Equal(payout.OrderBy(pair => pair.Value).ThenBy(pair => pair.Key).First().Key, totals.GetProperty("maxPain").GetDecimal());
         Assert.Equal(strikes.OrderBy(strike => Math.Abs((double)strike - spot)).ThenBy(strike => strike).First(), totals.GetProperty("atmStrike").GetDecimal());
     }
+
+    // No call traded yet (a day's first minutes, or a closed day whose snapshot carries no volume): there is no ratio.
+    private static decimal? PutCallRatio(long puts, long calls) => calls == 0 ? null : Math.Round((decimal)puts / calls, 4);
+
+    private static decimal? NumberOrNull(JsonElement value) => value.ValueKind == JsonValueKind.Null ? null : value.GetDecimal();
 
     private static DateTimeOffset Minute(DateTimeOffset time) => new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
 
